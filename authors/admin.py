@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from authors.models import AuthorProfile
+
+
+def can_edit_others(user) -> bool:
+    return user.has_perm("authors.add_authorprofile")
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "joined"]
+    search_fields = ["display_name", "user__username", "user__email"]
+    list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if can_edit_others(request.user):
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_edit_others(request.user):
+            return []
+        return ["user", "joined"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return obj.user_id == request.user.pk or can_edit_others(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return obj.user_id == request.user.pk or can_edit_others(request.user)

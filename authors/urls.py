@@ -1,0 +1,23 @@
+from django.urls import path, register_converter
+
+from authors import views
+
+
+class UsernameConverter:
+    regex = r"[\w.@+-]{1,150}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UsernameConverter, "username")
+
+app_name = "authors"
+
+urlpatterns = [
+    path("authors/", views.AuthorListView.as_view(), name="list"),
+    path("author/<username:username>/", views.AuthorDetailView.as_view(), name="detail"),
+]

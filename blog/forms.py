@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from blog.models import Post
+
+
+class PostAdminForm(forms.ModelForm):
+    """The post form of the admin. Authors without the publish permission may only save drafts or
+    submit for review; the rule is checked here, on the server, whatever the browser sends."""
+
+    request_user = None  # set by PostAdmin.get_form
+
+    class Meta:
+        model = Post
+        fields = [
+            "title",
+            "slug",
+            "author",
+            "excerpt",
+            "body",
+            "featured_image",
+            "featured_image_alt",
+            "featured_image_caption",
+            "featured_image_credit",
+            "source_name",
+            "source_url",
+            "categories",
+            "tags",
+            "status",
+            "published_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request_user
+        if "author" in self.fields:
+            self.fields["author"].queryset = get_user_model().objects.filter(is_staff=True)
+        if user is not None and "status" in self.fields and not user.has_perm("blog.publish_post"):
+            allowed = {Post.Status.DRAFT, Post.Status.PENDING}
+            if self.instance.pk and self.instance.status == Post.Status.PUBLISHED:
+                allowed.add(Post.Status.PUBLISHED)
+            self.fields["status"].choices = [
+                (value, label) for value, label in Post.Status.choices if value in allowed
+            ]
+            self.fields[
+                "status"
+            ].help_text = "Submit for review when ready: an editor publishes it."
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        user = self.request_user
+        if (
+            user is not None
+            and status == Post.Status.PUBLISHED
+            and not user.has_perm("blog.publish_post")
+            and not (self.instance.pk and self.instance.status == Post.Status.PUBLISHED)
+        ):
+            raise ValidationError("Only editors can publish. Submit the post for review instead.")
+        return status

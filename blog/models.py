@@ -1,0 +1,186 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from blog.querysets import PostQuerySet
+from blog.rendering import render_markdown
+
+SITE_IDENTITY_CACHE_KEY = "blog:site-identity"
+
+
+class SiteIdentity(models.Model):
+    """The site's name and tagline, editable in the admin; there is one row."""
+
+    name = models.CharField(max_length=100, default="Group Blog")
+    tagline = models.CharField(max_length=200, blank=True, default="")
+    description = models.TextField(
+        blank=True, help_text="Shown in feeds and search-engine descriptions of the home page."
+    )
+
+    class Meta:
+        verbose_name = "site identity"
+        verbose_name_plural = "site identity"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "SiteIdentity":
+        """The one identity row, from the cache when possible (saving it clears the cache)."""
+        identity = cache.get(SITE_IDENTITY_CACHE_KEY)
+        if identity is None:
+            identity = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(SITE_IDENTITY_CACHE_KEY, identity, 60 * 60)
+        return identity
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of the category page.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+def unique_slug(model, title: str, *, exclude_pk=None, max_length: int = 200) -> str:
+    """A slug made from the title (unicode kept), suffixed -2, -3 … until no other row has it."""
+    base = slugify(title, allow_unicode=True)[: max_length - 8].strip("-") or "post"
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="The last part of the post's address. Left blank, it is made from the title.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    excerpt = models.TextField(
+        blank=True, help_text="One or two sentences shown on lists and in feeds."
+    )
+    body = models.TextField(
+        help_text="Markdown. Raw HTML is allowed but scripts, event handlers and "
+        "javascript: links are removed. A quote's last line starting with — is its attribution."
+    )
+    body_html = models.TextField(editable=False, default="")
+    featured_image = models.ImageField(upload_to="featured/%Y/%m/", blank=True)
+    featured_image_alt = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Defaults to the caption.",
+    )
+    featured_image_caption = models.CharField(max_length=300, blank=True)
+    featured_image_credit = models.CharField(
+        max_length=200, blank=True, help_text='Shown as "(Source: …)" after the caption.'
+    )
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text='Shown as "Read more at <source name>…".'
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    categories = models.ManyToManyField(Category, related_name="posts", blank=True)
+    tags = TaggableManager(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A published post dated in the future stays hidden until then.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_post", "Can publish posts"),
+            ("edit_others_posts", "Can see and edit other authors' posts"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="post_status_published"),
+            models.Index(fields=["author", "status", "published_at"], name="post_author_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="post_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "blog:post_detail",
+            kwargs={"year": when.year, "month": f"{when.month:02d}", "slug": self.slug},
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def author_name(self) -> str:
+        profile = getattr(self.author, "profile", None)
+        return (profile and profile.display_name) or self.author.get_full_name() or str(self.author)
+
+    @property
+    def image_alt(self) -> str:
+        return self.featured_image_alt or self.featured_image_caption or self.title

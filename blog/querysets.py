@@ -1,0 +1,75 @@
+"""Reads: every public path starts from ``Post.objects.published()``."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self) -> PostQuerySet:
+        """Posts a reader may see: status published and a publication time that has come."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self) -> PostQuerySet:
+        """Everything a post card shows (author, categories, tags), loaded in a fixed number of
+        queries, newest first."""
+        return (
+            self.select_related("author", "author__profile")
+            .prefetch_related("categories", "tags")
+            .order_by("-published_at", "-pk")
+        )
+
+    def for_detail(self) -> PostQuerySet:
+        """The post page: author with profile and the author's published post count."""
+        return self.select_related("author", "author__profile").annotate(
+            author_post_count=published_count_for_author(OuterRef("author"))
+        )
+
+    def in_category(self, category) -> PostQuerySet:
+        """Posts filed under the category."""
+        return self.filter(categories=category)
+
+    def tagged(self, tag) -> PostQuerySet:
+        """Posts carrying the tag."""
+        return self.filter(tags=tag)
+
+    def by_author(self, user) -> PostQuerySet:
+        """Posts written by the user."""
+        return self.filter(author=user)
+
+    def in_year(self, year: int) -> PostQuerySet:
+        """Posts published in the year (in the site's time zone)."""
+        return self.filter(published_at__year=year)
+
+    def in_month(self, year: int, month: int) -> PostQuerySet:
+        """Posts published in the month (in the site's time zone)."""
+        return self.filter(published_at__year=year, published_at__month=month)
+
+    def search(self, query: str) -> PostQuerySet:
+        """Posts whose title, excerpt or body contain every word of the query."""
+        result = self
+        for word in query.split()[:8]:
+            result = result.filter(
+                models.Q(title__icontains=word)
+                | models.Q(excerpt__icontains=word)
+                | models.Q(body__icontains=word)
+            )
+        return result
+
+
+def published_count_for_author(author_ref) -> Coalesce:
+    """A subquery expression: the number of published posts by ``author_ref`` (0 when none)."""
+    from blog.models import Post
+
+    counts = (
+        Post.objects.published()
+        .filter(author=author_ref)
+        .order_by()
+        .values("author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)

@@ -1,0 +1,42 @@
+from django import template
+from django.core.cache import cache
+from django.db.models import Count
+
+from blog.models import Category, Post
+
+register = template.Library()
+
+SIDEBAR_CACHE_KEY = "blog:sidebar"
+SIDEBAR_CACHE_SECONDS = 600
+SIDEBAR_TAG_COUNT = 25
+SIDEBAR_RECENT_COUNT = 5
+
+
+def sidebar_data() -> dict:
+    """Categories and tags with published-post counts, and the newest posts (three queries, then
+    cached until a post or category changes, or ten minutes pass for scheduled posts)."""
+    data = cache.get(SIDEBAR_CACHE_KEY)
+    if data is None:
+        published = Post.objects.published()
+        data = {
+            "categories": list(
+                Category.objects.filter(posts__in=published)
+                .annotate(post_count=Count("posts"))
+                .order_by("name")
+                .values("name", "slug", "post_count")
+            ),
+            "tags": list(
+                published.exclude(tags__isnull=True)
+                .values("tags__name", "tags__slug")
+                .annotate(post_count=Count("pk"))
+                .order_by("-post_count", "tags__name")[:SIDEBAR_TAG_COUNT]
+            ),
+            "recent": list(published.order_by("-published_at", "-pk")[:SIDEBAR_RECENT_COUNT]),
+        }
+        cache.set(SIDEBAR_CACHE_KEY, data, SIDEBAR_CACHE_SECONDS)
+    return data
+
+
+@register.inclusion_tag("blog/_sidebar.html")
+def blog_sidebar() -> dict:
+    return sidebar_data()

@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from blog import converters, feeds, views
+
+register_converter(converters.YearConverter, "year")
+register_converter(converters.MonthConverter, "month")
+register_converter(converters.UnicodeSlugConverter, "uslug")
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.PostListView.as_view(), name="post_list"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("category/<uslug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("category/<uslug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    path("preview/<int:pk>/", views.PostPreviewView.as_view(), name="post_preview"),
+    path("<year:year>/", views.YearArchiveView.as_view(), name="archive_year"),
+    path("<year:year>/<month:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
+    path(
+        "<year:year>/<month:month>/<uslug:slug>/",
+        views.PostDetailView.as_view(),
+        name="post_detail",
+    ),
+]
