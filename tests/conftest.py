@@ -1,0 +1,29 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with a cold cache, so query counts do not depend on test order."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="editor", is_staff=True, groups=["Editors"])
+
+
+@pytest.fixture
+def author(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="author", is_staff=True, groups=["Authors"])
