@@ -80,7 +80,7 @@ class SearchView(PublishedPostListView):
     template_name = "blog/search.html"
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
         if not self.query:
             return Post.objects.none()
         return super().get_queryset().search(self.query)
