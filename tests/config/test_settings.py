@@ -1,0 +1,82 @@
+"""Production settings refuse to start without secrets and pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "x7" * 30 + "-not-a-real-key-but-long-and-random-enough",
+    "DJANGO_ALLOWED_HOSTS": "blog.example.org",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_production_passes_the_deploy_checks():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_wsgi_entry_point_defaults_to_production():
+    code = "import config.wsgi; from django.conf import settings; print(settings.DEBUG)"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY is not set" in result.stderr
+    env = {**clean, **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True)  # fmt: skip
+    assert result.stdout.strip() == "False"
+
+
+def test_plain_http_mode_drops_secure_only_cookies():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production';"
+        "from django.conf import settings;"
+        "print(settings.SESSION_COOKIE_SECURE, getattr(settings, 'SECURE_SSL_REDIRECT', False))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {**clean, **PRODUCTION_ENV, "DJANGO_HTTPS": "0"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True)  # fmt: skip
+    assert result.stdout.strip() == "False False", result.stderr
+
+
+def test_development_works_with_no_variables():
+    result = run_manage("check", env={})
+    assert result.returncode == 0, result.stderr
+
+
+def test_sqlite_is_configured_for_concurrent_writers(settings):
+    from config.settings.base import database_config
+
+    if "DATABASE_URL" in os.environ:
+        pytest.skip("the run is against another database")
+    options = database_config()["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["timeout"] >= 10
