@@ -1,6 +1,29 @@
+from django import forms
 from django.contrib import admin
 
 from authors.models import AuthorProfile
+from blog.images import CleanImageField
+
+
+class AuthorProfileForm(forms.ModelForm):
+    avatar = CleanImageField(
+        required=False, help_text="A square photo or picture works best. Stored re-encoded."
+    )
+
+    class Meta:
+        model = AuthorProfile
+        fields = [
+            "user",
+            "display_name",
+            "bio",
+            "avatar",
+            "website",
+            "mastodon",
+            "bluesky",
+            "linkedin",
+            "github",
+            "joined",
+        ]
 
 
 def can_edit_others(user) -> bool:
@@ -9,6 +32,7 @@ def can_edit_others(user) -> bool:
 
 @admin.register(AuthorProfile)
 class AuthorProfileAdmin(admin.ModelAdmin):
+    form = AuthorProfileForm
     list_display = ["display_name", "user", "joined"]
     search_fields = ["display_name", "user__username", "user__email"]
     list_select_related = ["user"]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from blog.images import CleanImageField
 from blog.models import Post
 
 
@@ -10,6 +11,12 @@ class PostAdminForm(forms.ModelForm):
     submit for review; the rule is checked here, on the server, whatever the browser sends."""
 
     request_user = None  # set by PostAdmin.get_form
+
+    featured_image = CleanImageField(
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. Stored re-encoded, "
+        "without camera metadata.",
+    )
 
     class Meta:
         model = Post
