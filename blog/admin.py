@@ -33,7 +33,7 @@ class PostAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
     actions = ["publish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "excerpt", "body"]}),
+        (None, {"fields": ["title", "slug", "author", "excerpt", "body", "opened_version"]}),
         (
             "Featured image",
             {

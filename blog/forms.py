@@ -18,6 +18,8 @@ class PostAdminForm(forms.ModelForm):
         "without camera metadata.",
     )
 
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Post
         fields = [
@@ -40,6 +42,8 @@ class PostAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
         user = self.request_user
         if "author" in self.fields:
             self.fields["author"].queryset = get_user_model().objects.filter(is_staff=True)
@@ -53,6 +57,20 @@ class PostAdminForm(forms.ModelForm):
             self.fields[
                 "status"
             ].help_text = "Submit for review when ready: an editor publishes it."
+
+    def clean_opened_version(self):
+        """Two people editing one post: the second save must not silently undo the first."""
+        opened = self.cleaned_data.get("opened_version")
+        if not self.instance.pk or not opened:
+            return opened
+        current = Post.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        current = current.first()
+        if current is not None and current.isoformat() != opened:
+            raise ValidationError(
+                "Someone else saved this post after you opened it. Copy your changes, reload the "
+                "page to see theirs, and apply yours again."
+            )
+        return opened
 
     def clean_status(self):
         status = self.cleaned_data["status"]
