@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from authors.models import AuthorProfile
+from authors.services import profile_ensure
 from blog.images import CleanImageField
 
 
@@ -42,6 +45,13 @@ class AuthorProfileAdmin(admin.ModelAdmin):
         if can_edit_others(request.user):
             return queryset
         return queryset.filter(user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        if can_edit_others(request.user):
+            return super().changelist_view(request, extra_context)
+        # An author has one profile to manage: open it straight away (made on first visit).
+        profile = profile_ensure(user=request.user)
+        return redirect(reverse("admin:authors_authorprofile_change", args=[profile.pk]))
 
     def get_readonly_fields(self, request, obj=None):
         if can_edit_others(request.user):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from authors.models import AuthorProfile
 from blog.models import Post
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
 
@@ -209,3 +210,12 @@ def test_second_editor_saving_a_stale_form_does_not_undo_the_first(client, edito
     assert "Someone else saved this post after you opened it" in response.content.decode()
     own_post.refresh_from_db()
     assert own_post.title == "First editor's title"
+
+
+def test_author_without_a_profile_gets_one_to_edit(client, author):
+    client.force_login(author)
+    response = client.get(reverse("admin:authors_authorprofile_changelist"))
+    profile = AuthorProfile.objects.get(user=author)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:authors_authorprofile_change", args=[profile.pk])
+    assert client.get(response["Location"]).status_code == 200
