@@ -6,10 +6,6 @@ from django.views.static import serve
 
 from blog.sitemaps import SITEMAPS
 
-admin.site.site_header = "Group Blog administration"
-admin.site.site_title = "Group Blog admin"
-
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -28,7 +28,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "blog.admin_apps.BlogAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
