@@ -10,6 +10,7 @@ run shares.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import functools
 import io
@@ -93,6 +94,7 @@ def topic_words(topic: Topic, seed: int) -> dict[str, str]:
     instrument = category["instruments"][topic.instrument]
     actor = rng.choice(category["actors"])
     region = rng.choice(text.REGIONS)[0]
+    ally = rng.choice([name for name, _, is_ally in text.REGIONS if is_ally and name != region])
     return {
         "subject": subject,
         "Subject": capitalized(subject),
@@ -101,6 +103,7 @@ def topic_words(topic: Topic, seed: int) -> dict[str, str]:
         "actor": actor,
         "Actor": capitalized(actor),
         "region": region,
+        "ally": ally,
         "category": category["name"].lower(),
         "other": rng.choice([s for s in subjects if s != subject]),
         "source": rng.choice(category["sources"]),
@@ -124,7 +127,7 @@ def body_markdown(topic: Topic, seed: int) -> str:
     words = topic_words(topic, seed)
     source_name, source_url = text.SOURCES[words["source"]]
     sentences = [s.format(**words) for s in rng.sample(text.SENTENCES, 10)]
-    headings = [h.format(**words) for h in rng.sample(text.HEADINGS, 2)]
+    headings = [rng.choice(choices).format(**words) for choices in text.HEADINGS]
     bullets = [b.format(**words) for b in rng.sample(text.BULLETS, rng.randint(3, 4))]
     numbered = rng.random() < 0.5
     quote, attribution, _ = rng.choice([q for q in text.QUOTES if topic.category in q[2]])
@@ -178,7 +181,23 @@ def featured_image_jpeg(category: int, variant: int) -> bytes:
     name = text.CATEGORIES[category]["name"]
     rng = random.Random(f"image:{category}:{variant}")
     width, height = IMAGE_SIZE
-    gradient = Image.linear_gradient("L").rotate(rng.uniform(20, 70)).resize(IMAGE_SIZE)
+    # Rotate a square gradient at quarter size, wide enough that the crop never shows a corner.
+    small = (width // 4, height // 4)
+    side = math.ceil(math.hypot(*small)) + 2
+    gradient = (
+        Image.linear_gradient("L")
+        .resize((side, side))
+        .rotate(rng.uniform(20, 70), resample=Image.Resampling.BICUBIC)
+        .crop(
+            (
+                (side - small[0]) // 2,
+                (side - small[1]) // 2,
+                (side + small[0]) // 2,
+                (side + small[1]) // 2,
+            )
+        )
+        .resize(IMAGE_SIZE, Image.Resampling.BICUBIC)
+    )
     image = Image.composite(
         Image.new("RGBA", IMAGE_SIZE, rgba(mid, 255)),
         Image.new("RGBA", IMAGE_SIZE, rgba(dark, 255)),
@@ -301,7 +320,8 @@ def authors_ensure(*, today: datetime.date) -> tuple[list, int]:
                 "bio": spec["bio"],
                 "website": f"https://{spec['username']}.example/",
                 "mastodon": f"https://infosec.example/@{spec['username']}",
-                "joined": today - datetime.timedelta(days=365 * YEARS_OF_POSTS + 40 * (i + 1)),
+                "joined": today
+                - datetime.timedelta(days=365 * YEARS_OF_POSTS + 40 * (len(text.AUTHORS) - i)),
             },
         )
         if not profile.avatar:
@@ -321,8 +341,8 @@ def tag_names() -> list[str]:
     for category in text.CATEGORIES:
         for _, tags in category["subjects"]:
             names.extend(tags)
-    names.extend(tag for _, tag in text.REGIONS)
-    names.extend(f"{c['name']}: {tag}" for c in text.CATEGORIES for _, tag in text.REGIONS)
+    names.extend(tag for _, tag, _ in text.REGIONS)
+    names.extend(f"{c['name']}: {tag}" for c in text.CATEGORIES for _, tag, _ in text.REGIONS)
     return list(dict.fromkeys(names))
 
 
@@ -375,21 +395,44 @@ def publication_times(rng: random.Random, count: int, now: datetime.datetime) ->
     return sorted(times)
 
 
+def author_sequence(rng: random.Random, count: int) -> list[int]:
+    """``count`` author indexes in proportion to the authors' weights (largest remainders first,
+    everyone at least once when there are enough posts), in a shuffled order."""
+    weights = [spec["weight"] for spec in text.AUTHORS]
+    total = sum(weights)
+    shares = [count * weight / total for weight in weights]
+    quotas = [int(share) for share in shares]
+    if count >= len(weights):
+        quotas = [max(1, quota) for quota in quotas]
+    by_remainder = sorted(range(len(weights)), key=lambda i: quotas[i] - shares[i])
+    for i in by_remainder[: max(0, count - sum(quotas))]:
+        quotas[i] += 1
+    while sum(quotas) > count:  # the minimum of one post each overshot: take from the largest
+        quotas[quotas.index(max(quotas))] -= 1
+    sequence = [i for i, quota in enumerate(quotas) for _ in range(quota)]
+    rng.shuffle(sequence)
+    return sequence
+
+
 def posts_plan(
-    *, rng: random.Random, seed: int, statuses: list[tuple[str, datetime.datetime | None]]
+    *,
+    rng: random.Random,
+    seed: int,
+    statuses: list[tuple[str, datetime.datetime | None]],
+    authors: list[int],
 ) -> list[PlannedPost]:
-    """One unsaved post per (status, publication time), with its categories and tags; bodies are
-    rendered once per distinct topic."""
+    """One unsaved post per (status, publication time) by the author at the same place, with its
+    categories and tags; bodies are rendered once per distinct topic."""
     rendered: dict[Topic, tuple[str, str]] = {}
     used_titles: set[str] = set()
-    weights = [spec["weight"] for spec in text.AUTHORS]
+    recent_subjects: collections.deque = collections.deque(maxlen=12)
     plans = []
-    for status, published_at in statuses:
-        author_index = rng.choices(range(len(text.AUTHORS)), weights=weights)[0]
+    for author_index, (status, published_at) in zip(authors, statuses, strict=True):
         beats = text.AUTHORS[author_index]["beats"]
-        category = rng.choice(beats) if rng.random() < 0.8 else rng.randrange(len(text.CATEGORIES))
+        category = rng.choice(beats) if rng.random() < 0.9 else rng.randrange(len(text.CATEGORIES))
         spec = text.CATEGORIES[category]
-        for _ in range(6):  # prefer a title not used yet in this run
+        # Prefer a new title on a subject none of the last few posts was about.
+        for _ in range(8):
             topic = Topic(
                 category,
                 rng.randrange(len(spec["subjects"])),
@@ -397,9 +440,10 @@ def posts_plan(
             )
             words = topic_words(topic, seed)
             title = post_title(rng.choice(text.TITLES), words)
-            if title not in used_titles:
+            if title not in used_titles and (category, topic.subject) not in recent_subjects:
                 break
         used_titles.add(title)
+        recent_subjects.append((category, topic.subject))
         if topic not in rendered:
             body = body_markdown(topic, seed)
             rendered[topic] = (body, render_markdown(body))
@@ -408,10 +452,10 @@ def posts_plan(
         has_image = rng.random() < 0.9
         source_name, source_url = text.SOURCES[words["source"]]
         has_source = rng.random() < 0.7
-        region_tag = dict(text.REGIONS)[words["region"]]
+        region_tag = {name: tag for name, tag, _ in text.REGIONS}[words["region"]]
         subject_tags = spec["subjects"][topic.subject][1]
         extra = rng.choice(spec["subjects"])[1][:1] if rng.random() < 0.4 else []
-        second = [c for c in beats if c != category][:1] if rng.random() < 0.3 else []
+        second = [spec["related"]] if rng.random() < 0.3 else []
         post = Post(
             title=title,
             excerpt=rng.choice(text.EXCERPTS).format(**words),
@@ -474,7 +518,9 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
         *((Post.Status.PENDING, None) for _ in range(pending)),
         (Post.Status.PUBLISHED, scheduled_at),
     ]
-    plans = posts_plan(rng=rng, seed=seed, statuses=statuses)
+    # Every author gets published posts in proportion to their weight; unpublished ones likewise.
+    authors = author_sequence(rng, posts) + author_sequence(rng, len(statuses) - posts)
+    plans = posts_plan(rng=rng, seed=seed, statuses=statuses, authors=authors)
     images_generated = featured_images_ensure(plans)
 
     with transaction.atomic():

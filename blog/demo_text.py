@@ -7,7 +7,7 @@ public institutions cited as sources, which link to their home pages.
 
 SITE_NAME = "Ciphers & Statecraft"
 SITE_TAGLINE = (
-    "Security, surveillance and the law of new technology, argued by people who work on it."
+    "Security, surveillance and the law of new technology, argued by people who work on it"
 )
 SITE_DESCRIPTION = (
     "A group blog on cyber operations, surveillance, technology policy, arms control, sanctions, "
@@ -36,13 +36,15 @@ SOURCES = {
     "un": ("the United Nations", "https://www.un.org/"),
 }
 
-# Each category: its description, the colours of its illustrations, and what its posts are about.
+# Each category: its description, the category its posts are most often also filed under, the
+# colours of its illustrations, and what its posts are about.
 # A subject is (phrase used in sentences, tags it brings).
 CATEGORIES = [
     {
         "name": "Cyber Operations",
         "description": "Offensive and defensive operations in cyberspace: who conducts them, under "
         "what authorities, and with what effect.",
+        "related": 7,
         "palette": ("#0b1f3a", "#127a8a", "#7fe0e8"),
         "subjects": [
             ("ransomware disruption", ["Ransomware", "Cybercrime"]),
@@ -76,6 +78,7 @@ CATEGORIES = [
         "name": "Surveillance & Privacy",
         "description": "Government access to data, intelligence oversight, encryption, and the "
         "privacy rights that limit them.",
+        "related": 2,
         "palette": ("#2e1437", "#8c2f62", "#f4a7b9"),
         "subjects": [
             ("Section 702 reauthorization", ["FISA", "Section 702"]),
@@ -109,6 +112,7 @@ CATEGORIES = [
         "name": "Technology Policy",
         "description": "AI governance, platform regulation, open source, and the rules that shape "
         "how software is built and sold.",
+        "related": 1,
         "palette": ("#10302a", "#2f7d5b", "#b8e6a0"),
         "subjects": [
             ("AI model evaluations", ["Artificial Intelligence", "AI Safety"]),
@@ -145,6 +149,7 @@ CATEGORIES = [
         "name": "Arms Control",
         "description": "Nuclear, space and autonomous weapons: treaties, verification, and the "
         "technologies that strain them.",
+        "related": 7,
         "palette": ("#1d1d22", "#6b4e16", "#f2b84b"),
         "subjects": [
             ("autonomous weapons systems", ["Autonomous Weapons", "Arms Control"]),
@@ -178,6 +183,7 @@ CATEGORIES = [
         "name": "Sanctions & Export Controls",
         "description": "Economic statecraft: sanctions, export controls, investment screening, and "
         "how they are enforced.",
+        "related": 2,
         "palette": ("#3a0f14", "#a23b2a", "#f7b267"),
         "subjects": [
             ("semiconductor export controls", ["Export Controls", "Semiconductors"]),
@@ -211,6 +217,7 @@ CATEGORIES = [
         "name": "Elections & Democracy",
         "description": "Election security, influence operations, and the institutions that keep "
         "votes trustworthy.",
+        "related": 1,
         "palette": ("#1b1f5e", "#3d5ab8", "#a9d6ff"),
         "subjects": [
             ("election infrastructure security", ["Election Security", "Critical Infrastructure"]),
@@ -244,6 +251,7 @@ CATEGORIES = [
         "name": "Critical Infrastructure",
         "description": "Power grids, water, health care, telecoms and undersea cables: resilience "
         "and the regulation of essential services.",
+        "related": 0,
         "palette": ("#0e2f33", "#1f6f6b", "#f3d56b"),
         "subjects": [
             ("grid resilience", ["Energy Grid", "Resilience"]),
@@ -277,6 +285,7 @@ CATEGORIES = [
         "name": "International Law",
         "description": "How the law of armed conflict, sovereignty and human rights apply to new "
         "security problems.",
+        "related": 0,
         "palette": ("#14213d", "#4a4e8c", "#fca311"),
         "subjects": [
             ("sovereignty in cyberspace", ["Sovereignty", "International Law"]),
@@ -317,32 +326,32 @@ CATEGORIES = [
     },
 ]
 
-# Regions: (how sentences say it, its tag).
+# Regions: (how sentences say it, its tag, whether sentences may call it an ally).
 REGIONS = [
-    ("Europe", "Europe"),
-    ("the United States", "United States"),
-    ("the United Kingdom", "United Kingdom"),
-    ("China", "China"),
-    ("Russia", "Russia"),
-    ("Ukraine", "Ukraine"),
-    ("Japan", "Japan"),
-    ("India", "India"),
-    ("Taiwan", "Taiwan"),
-    ("South Korea", "South Korea"),
-    ("Australia", "Australia"),
-    ("Canada", "Canada"),
-    ("Brazil", "Brazil"),
-    ("Germany", "Germany"),
-    ("France", "France"),
-    ("the Baltic states", "Baltic States"),
-    ("the Nordic countries", "Nordic Countries"),
-    ("the Gulf states", "Gulf States"),
-    ("Southeast Asia", "Southeast Asia"),
-    ("sub-Saharan Africa", "Africa"),
-    ("Latin America", "Latin America"),
-    ("Israel", "Israel"),
-    ("Iran", "Iran"),
-    ("North Korea", "North Korea"),
+    ("Europe", "Europe", True),
+    ("the United States", "United States", True),
+    ("the United Kingdom", "United Kingdom", True),
+    ("China", "China", False),
+    ("Russia", "Russia", False),
+    ("Ukraine", "Ukraine", True),
+    ("Japan", "Japan", True),
+    ("India", "India", False),
+    ("Taiwan", "Taiwan", False),
+    ("South Korea", "South Korea", True),
+    ("Australia", "Australia", True),
+    ("Canada", "Canada", True),
+    ("Brazil", "Brazil", False),
+    ("Germany", "Germany", True),
+    ("France", "France", True),
+    ("the Baltic states", "Baltic States", True),
+    ("the Nordic countries", "Nordic Countries", True),
+    ("the Gulf states", "Gulf States", False),
+    ("Southeast Asia", "Southeast Asia", False),
+    ("sub-Saharan Africa", "Africa", False),
+    ("Latin America", "Latin America", False),
+    ("Israel", "Israel", False),
+    ("Iran", "Iran", False),
+    ("North Korea", "North Korea", False),
 ]
 
 # Authors: username, first and last name, the categories they mostly write about (indexes into
@@ -477,7 +486,7 @@ TITLES = [
     "{subject}: Three Questions for {actor}",
     "Why {actor} Should Rethink {subject}",
     "Reading the Fine Print of {instrument}",
-    "{subject} Is a Governance Problem, Not a Technical One",
+    "The Governance Problem at the Heart of {subject}",
     "A Primer on {subject}",
     "The Case for a Narrower Approach to {subject}",
     "{subject} After {instrument}",
@@ -491,19 +500,21 @@ TITLES = [
 ]
 
 EXCERPTS = [
-    "{Subject} is back on the agenda. Here is what {instrument} changes, and what it leaves open.",
+    "The argument over {subject} is back. Here is what {instrument} changes, and what it leaves "
+    "open.",
     "A close reading of {instrument} and what it means for {subject}.",
     "{Actor} faces hard choices on {subject}. The easy ones have already been made.",
     "Why the debate over {subject} in {region} matters well beyond its borders.",
     "The arguments for and against {subject}, and the evidence behind them.",
-    "{Subject} has outgrown the institutions meant to govern it. What would better rules be?",
+    "The debate on {subject} has outgrown the institutions meant to settle it. What would work "
+    "better?",
 ]
 
 LEDES = [
     "For most of the past decade, {subject} was a concern for a handful of specialists. That is "
     "no longer true.",
-    "{Subject} has moved from the margins of the {category} debate to its centre, and {actor} is "
-    "only now catching up.",
+    "The question of {subject} has moved from the margins of the {category} debate to its centre, "
+    "and {actor} is only now catching up.",
     "When {actor} set out {instrument}, the reaction was split between relief and alarm.",
     "There is a familiar pattern to arguments about {subject}: a crisis, a burst of proposals, and "
     "then a long silence.",
@@ -518,8 +529,8 @@ SENTENCES = [
     "future guidance.",
     "Officials in {region} have watched closely, and several have signalled that they intend to "
     "take a different path.",
-    "Critics argue that {subject} rewards speed over accountability; supporters reply that the "
-    "alternative is paralysis.",
+    "Critics argue that the current approach to {subject} rewards speed over accountability; "
+    "supporters reply that the alternative is paralysis.",
     "The text is shorter than its predecessors, and that is both its strength and its weakness.",
     "What matters most is how {actor} reads the vaguer provisions once the attention has moved "
     "elsewhere.",
@@ -531,8 +542,8 @@ SENTENCES = [
     "oversight.",
     "The numbers are hard to pin down, because much of the relevant reporting remains classified "
     "or voluntary.",
-    "None of this is new. What is new is the scale, and the speed at which {subject} now moves "
-    "from proposal to practice.",
+    "None of this is new. What is new is the scale, and the speed at which policy on {subject} "
+    "now moves from proposal to practice.",
     "The comparison with {other} is instructive: there, too, early promises outran institutional "
     "capacity.",
     "Lawyers will spend years arguing about the definitions; practitioners do not have that "
@@ -541,7 +552,7 @@ SENTENCES = [
     "mainly in the breach.",
     "{Actor} has the tools to act. The open question is whether it has the political will to use "
     "them.",
-    "Allies in {region} will read the decision as a signal, whether or not it was meant as one.",
+    "Allies in {ally} will read the decision as a signal, whether or not it was meant as one.",
     "The most persuasive objections are not about principle but about sequencing.",
     "Budgets tell their own story: the money allocated so far is a fraction of what the stated "
     "ambitions would require.",
@@ -550,16 +561,16 @@ SENTENCES = [
     "multiply.",
 ]
 
-HEADINGS = [
-    "What changed",
-    "Why it matters",
-    "The legal question",
-    "What the critics get right",
-    "The view from {region}",
-    "Where the evidence points",
-    "The harder problem",
-    "What to watch next",
-]
+# A body has two sections: the first heading comes from the first list, the second from the other.
+HEADINGS = (
+    ["What changed", "Why it matters", "The legal question", "The view from {region}"],
+    [
+        "What the critics get right",
+        "Where the evidence points",
+        "The harder problem",
+        "What to watch next",
+    ],
+)
 
 LIST_INTROS = [
     "Three questions will decide whether this works:",
@@ -572,7 +583,7 @@ BULLETS = [
     "**Oversight.** Who reviews decisions, and how quickly problems reach them.",
     "**Enforcement.** Whether the penalties are credible or merely symbolic.",
     "**Timing.** How long the transition periods last, and what happens in the meantime.",
-    "**Allies.** How partners in {region} align their own rules.",
+    "**Allies.** How partners in {ally} align their own rules.",
     "**Transparency.** What is published, by whom, and how often.",
     "**Resources.** Whether the agencies involved have the staff to do the work.",
     "**Reporting.** What must be disclosed, to whom, and within how many hours.",

@@ -58,6 +58,7 @@ def test_seed_demo_creates_authors_categories_tags_and_posts_of_every_status():
     assert Post.objects.filter(status="draft").count() == 2
     assert Post.objects.filter(status="pending").count() == 2
     assert Post.objects.filter(status="published", published_at__gt=now).count() == 1
+    assert all(p.post_count >= 1 for p in AuthorProfile.objects.with_post_counts())
     oldest = Post.objects.published().order_by("published_at").first().published_at
     assert (now - oldest).days > 60
 
