@@ -97,11 +97,9 @@ def topic_words(topic: Topic, seed: int) -> dict[str, str]:
     ally = rng.choice([name for name, _, is_ally in text.REGIONS if is_ally and name != region])
     return {
         "subject": subject,
-        "Subject": capitalized(subject),
         "instrument": instrument,
         "Instrument": capitalized(instrument),
         "actor": actor,
-        "Actor": capitalized(actor),
         "region": region,
         "ally": ally,
         "category": category["name"].lower(),
@@ -385,10 +383,12 @@ class PlannedPost:
 
 
 def publication_times(rng: random.Random, count: int, now: datetime.datetime) -> list:
-    """``count`` times in the working hours of the past three years, oldest first."""
+    """``count`` times in the working hours of the past three years, oldest first, more of them
+    in recent months."""
     times = []
     for _ in range(count):
-        day = now - datetime.timedelta(days=rng.uniform(0, 365 * YEARS_OF_POSTS))
+        # Skewed towards recent months, as a growing blog publishes more and more often.
+        day = now - datetime.timedelta(days=365 * YEARS_OF_POSTS * rng.random() ** 1.6)
         when = day.replace(hour=rng.randint(7, 18), minute=rng.choice([0, 15, 30, 45]), second=0)
         when = when.replace(microsecond=0)
         times.append(when if when < now else when - datetime.timedelta(days=1))

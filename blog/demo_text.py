@@ -503,7 +503,7 @@ EXCERPTS = [
     "The argument over {subject} is back. Here is what {instrument} changes, and what it leaves "
     "open.",
     "A close reading of {instrument} and what it means for {subject}.",
-    "{Actor} faces hard choices on {subject}. The easy ones have already been made.",
+    "Hard choices on {subject} lie ahead for {actor}. The easy ones have already been made.",
     "Why the debate over {subject} in {region} matters well beyond its borders.",
     "The arguments for and against {subject}, and the evidence behind them.",
     "The debate on {subject} has outgrown the institutions meant to settle it. What would work "
@@ -514,7 +514,7 @@ LEDES = [
     "For most of the past decade, {subject} was a concern for a handful of specialists. That is "
     "no longer true.",
     "The question of {subject} has moved from the margins of the {category} debate to its centre, "
-    "and {actor} is only now catching up.",
+    "leaving {actor} to catch up.",
     "When {actor} set out {instrument}, the reaction was split between relief and alarm.",
     "There is a familiar pattern to arguments about {subject}: a crisis, a burst of proposals, and "
     "then a long silence.",
@@ -532,8 +532,8 @@ SENTENCES = [
     "Critics argue that the current approach to {subject} rewards speed over accountability; "
     "supporters reply that the alternative is paralysis.",
     "The text is shorter than its predecessors, and that is both its strength and its weakness.",
-    "What matters most is how {actor} reads the vaguer provisions once the attention has moved "
-    "elsewhere.",
+    "What matters most is how the vaguer provisions are read by {actor} once the attention has "
+    "moved elsewhere.",
     "It would be a mistake to treat this as a purely technical dispute: the choices involved are "
     "about power, and about who bears the cost when things go wrong.",
     "Industry has largely welcomed the approach, although its comments dwell on compliance costs "
@@ -550,8 +550,8 @@ SENTENCES = [
     "luxury.",
     "A modest framework, consistently applied, would do more good than an ambitious one honoured "
     "mainly in the breach.",
-    "{Actor} has the tools to act. The open question is whether it has the political will to use "
-    "them.",
+    "The tools to act are within reach of {actor}. The open question is whether the political "
+    "will to use them is there too.",
     "Allies in {ally} will read the decision as a signal, whether or not it was meant as one.",
     "The most persuasive objections are not about principle but about sequencing.",
     "Budgets tell their own story: the money allocated so far is a fraction of what the stated "
