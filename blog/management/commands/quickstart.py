@@ -46,7 +46,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Adding demo content…")
-            call_command("seed_demo", verbosity=verbosity, stdout=self.stdout._out)
+            call_command("seed_demo", verbosity=verbosity, stdout=self.stdout)
 
         password = self.admin_ensure()
         host = match["addr"] or "127.0.0.1"

@@ -51,6 +51,6 @@ class Command(BaseCommand):
             call_command(
                 "rebuild_related",
                 verbosity=options["verbosity"],
-                stdout=self.stdout._out,
-                stderr=self.stderr._out,
+                stdout=self.stdout,
+                stderr=self.stderr,
             )
