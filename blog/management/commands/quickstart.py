@@ -1,0 +1,83 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import naiveip_re
+
+from blog.models import Post
+
+ADMIN_USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    """First run: migrate, add the demo to an empty database, make sure an admin exists, serve."""
+
+    help = (
+        "Set up a local site in one step: apply migrations, add demo content if there are no "
+        'posts yet, create the "admin" superuser with a random password (printed once) unless '
+        "it exists, then serve the site with runserver (skip with --no-serve)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Set up only; do not start the server."
+        )
+        parser.add_argument(
+            "--addrport",
+            default="127.0.0.1:8000",
+            help="Address and port to serve on (default 127.0.0.1:8000).",
+        )
+
+    def handle(self, *args, no_serve, addrport, **options):
+        match = naiveip_re.match(addrport)
+        if match is None:
+            raise CommandError(f'"{addrport}" is not a port number or an address:port pair.')
+        verbosity = options["verbosity"]
+
+        self.stdout.write("Applying database migrations…")
+        call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
+
+        existing = Post.objects.count()
+        if existing:
+            self.stdout.write(
+                f"The database already has {existing} post{'s' if existing != 1 else ''}: "
+                "no demo content added."
+            )
+        else:
+            self.stdout.write("Adding demo content…")
+            call_command("seed_demo", verbosity=verbosity, stdout=self.stdout)
+
+        password = self.admin_ensure()
+        host = match["addr"] or "127.0.0.1"
+        if host in {"0.0.0.0", "::", "[::]"}:
+            host = "127.0.0.1"
+        site = f"http://{host}:{match['port']}/"
+        self.stdout.write("")
+        if password:
+            self.stdout.write(self.style.SUCCESS("Created the administrator account:"))
+            self.stdout.write(f"  username: {ADMIN_USERNAME}")
+            self.stdout.write(f"  password: {password}")
+            self.stdout.write("  (shown only this once: note it, or change it in the admin)")
+        else:
+            self.stdout.write(
+                f'The account "{ADMIN_USERNAME}" exists already; its password is unchanged '
+                f"(reset it with: python manage.py changepassword {ADMIN_USERNAME})."
+            )
+        self.stdout.write("")
+        self.stdout.write(f"Site:  {site}")
+        self.stdout.write(f"Admin: {site}admin/  (username: {ADMIN_USERNAME})")
+        if no_serve:
+            self.stdout.write(f"Start the server with: python manage.py runserver {addrport}")
+            return
+        self.stdout.write("Starting the development server; stop it with Ctrl-C.")
+        call_command("runserver", addrport, use_reloader=False)
+
+    def admin_ensure(self) -> str | None:
+        """Create the admin superuser with a random password and return it; None if it exists."""
+        User = get_user_model()
+        if User.objects.filter(username=ADMIN_USERNAME).exists():
+            return None
+        password = secrets.token_urlsafe(16)
+        User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        return password
