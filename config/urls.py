@@ -13,6 +13,7 @@ admin.site.site_title = "Group Blog admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("ratings.urls")),
     path("", include("authors.urls")),
     path("", include("blog.urls")),
 ]
