@@ -40,7 +40,7 @@ def client_ip(request) -> str:
 
 def ip_hash(ip: str) -> str:
     """A keyed hash of the IP (HMAC with the secret key): comparable, never reversible."""
-    return salted_hmac("ratings.client-ip", ip).hexdigest()
+    return salted_hmac("ratings.client-ip", ip, algorithm="sha256").hexdigest()
 
 
 def anonymous_id(request) -> str | None:
