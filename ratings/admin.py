@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 
 from ratings import conf
 from ratings.models import Criterion, RatingAggregate, RatingRule, RatingSet, Vote
@@ -205,8 +206,22 @@ class RatingAggregateAdmin(admin.ModelAdmin):
         return False
 
 
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "key", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Fill the key here, not only in save(), so the formset's uniqueness check sees it.
+        if not cleaned.get("key") and cleaned.get("name"):
+            cleaned["key"] = slugify(cleaned["name"])[:60] or "criterion"
+        return cleaned
+
+
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    form = CriterionForm
     extra = 1
     fields = ["name", "key", "position"]
 

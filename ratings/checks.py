@@ -43,8 +43,15 @@ def check_ratings_settings(app_configs=None, **kwargs):
     if conf.get("RATINGS_TOP_PRIOR_WEIGHT") is None or conf.get("RATINGS_TOP_PRIOR_WEIGHT") < 0:
         error("RATINGS_TOP_PRIOR_WEIGHT must be 0 or more.", "The default is 10.", 6)
     mean = conf.get("RATINGS_TOP_PRIOR_MEAN")
-    if mean is not None and isinstance(max_score, int) and not 1 <= mean <= max_score:
-        error("RATINGS_TOP_PRIOR_MEAN must lie between 1 and RATINGS_MAX_SCORE.", "", 7)
+    if mean not in (None, "site") and (
+        not isinstance(mean, int | float)
+        or (isinstance(max_score, int) and not 1 <= mean <= max_score)
+    ):
+        error(
+            'RATINGS_TOP_PRIOR_MEAN must be None, "site" or a number from 1 to RATINGS_MAX_SCORE.',
+            "None uses the middle of the scale.",
+            7,
+        )
 
     for label, spec in conf.model_specs().items():
         try:

@@ -34,7 +34,8 @@ DEFAULTS: dict = {
     "RATINGS_VIEWER_GROUPS": [],
     # Top rated: Bayesian average = (W * M + n * mean) / (W + n); W is this weight …
     "RATINGS_TOP_PRIOR_WEIGHT": 10,
-    # … and M this prior mean; None uses the mean of every star vote on the site.
+    # … and M this prior mean: None is the scale's midpoint (3 of 5), "site" the mean of every
+    # star vote on the site, or a number.
     "RATINGS_TOP_PRIOR_MEAN": None,
     # How many objects the /top-rated/ page and the sidebar block list.
     "RATINGS_TOP_PAGE_SIZE": 20,

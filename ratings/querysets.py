@@ -256,11 +256,13 @@ def with_ratings(queryset: models.QuerySet) -> models.QuerySet:
 
 
 def prior_mean_expression(ct: ContentType) -> models.Expression:
-    """M in the Bayesian average: RATINGS_TOP_PRIOR_MEAN, else the mean of every star vote on
-    this kind of object (the scale's midpoint before any vote)."""
-    fixed = conf.get("RATINGS_TOP_PRIOR_MEAN")
-    if fixed is not None:
-        return Value(float(fixed))
+    """M in the Bayesian average: the scale's midpoint by default, a fixed number, or with
+    RATINGS_TOP_PRIOR_MEAN = "site" the mean of every star vote on this kind of object."""
+    prior = conf.get("RATINGS_TOP_PRIOR_MEAN")
+    if prior is None:
+        return Value((1 + conf.max_score()) / 2)
+    if prior != "site":
+        return Value(float(prior))
     site_mean = (
         RatingAggregate.objects.filter(content_type=ct, criterion__rating_set__mode="stars")
         .order_by()

@@ -184,9 +184,7 @@ def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(client, settings)
     settings.RATINGS_RATE_LIMIT = (1, 600)
     first, second, third = PostFactory.create_batch(3)
     client.post(vote_url(first), {"score": "4"}, HTTP_X_FORWARDED_FOR="10.0.0.1", **JSON)
-    spoofed = client.post(
-        vote_url(second), {"score": "4"}, HTTP_X_FORWARDED_FOR="10.0.0.2", **JSON
-    )
+    spoofed = client.post(vote_url(second), {"score": "4"}, HTTP_X_FORWARDED_FOR="10.0.0.2", **JSON)
     assert spoofed.status_code == 429  # the header changed nothing: same REMOTE_ADDR
 
     settings.RATINGS_TRUSTED_PROXY_COUNT = 1
