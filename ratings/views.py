@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
@@ -68,7 +68,9 @@ class TopRatedView(TemplateView):
     def get_context_data(self, **kwargs):
         from django.apps import apps
 
-        label = next(iter(conf.model_specs()))
+        label = next(iter(conf.model_specs()), None)
+        if label is None:
+            raise Http404("Nothing on this site can be rated.")
         model = apps.get_model(label)
         size = conf.get("RATINGS_TOP_PAGE_SIZE")
         return super().get_context_data(

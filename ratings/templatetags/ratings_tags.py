@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings import conf
+from ratings.errors import NotRatable
 from ratings.models import RatingRule
 from ratings.policy import rating_policy
 from ratings.querysets import RatingSummary, rating_summary, top_rated
@@ -22,16 +23,17 @@ TOP_BLOCK_CACHE_SECONDS = 300
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def summary_for(request, obj) -> RatingSummary:
+def summary_for(request, obj) -> RatingSummary | None:
     """The object's summary for this request's reader, computed once per object and request
-    (the widget and the JSON-LD share it)."""
-    cached = getattr(obj, "_rating_summary", None)
-    if cached is None:
-        user = request.user
-        policy = rating_policy(obj, user=user)
-        cached = rating_summary(policy, reader_key=reader_for(request).key)
-        obj._rating_summary = cached
-    return cached
+    (the widget and the JSON-LD share it); None when the object cannot be rated."""
+    if not hasattr(obj, "_rating_summary"):
+        try:
+            policy = rating_policy(obj, user=request.user)
+        except NotRatable:
+            obj._rating_summary = None
+        else:
+            obj._rating_summary = rating_summary(policy, reader_key=reader_for(request).key)
+    return obj._rating_summary
 
 
 @register.inclusion_tag("ratings/_widget.html", takes_context=True)
@@ -71,7 +73,7 @@ def rating_json_ld(context, obj, schema_type: str = "BlogPosting", **properties)
         data["author"] = {"@type": "Person", "name": data["author"]}
     if conf.get("RATINGS_RICH_SNIPPETS"):
         summary = summary_for(context["request"], obj)
-        if summary.count and not summary.thumbs and not summary.policy.hidden:
+        if summary and summary.count and not summary.thumbs and not summary.policy.hidden:
             data["aggregateRating"] = {
                 "@type": "AggregateRating",
                 "ratingValue": round(summary.average, 2),

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from ratings.models import RatingRule
-from tests.ratings.conftest import cast, rule_for
+from tests.ratings.conftest import cast, rule_for, vote_url
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,11 @@ def test_json_ld_escapes_markup_in_titles(client):
     html = client.get(post.get_absolute_url()).content.decode()
     assert "</script><script>alert(1)" not in html
     assert json_ld(client, post)["headline"] == post.title
+
+
+def test_a_model_left_out_of_the_allow_list_shows_no_widget(client, post, settings):
+    settings.RATINGS_MODELS = {}
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'class="rating' not in html
+    assert "aggregateRating" not in html
+    assert client.post(vote_url(post), {"score": "4"}).status_code == 404
