@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from blog.models import Category, Post
+from ratings.querysets import with_ratings
 
 MAX_QUERY_LENGTH = 200
 
@@ -22,7 +23,7 @@ class PublishedPostListView(ListView):
         return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        return Post.objects.published().for_listing()
+        return with_ratings(Post.objects.published().for_listing())
 
 
 class PostListView(PublishedPostListView):

@@ -9,6 +9,7 @@ from blog.sitemaps import SITEMAPS
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("ratings.urls")),
     path("", include("authors.urls")),
     path("", include("blog.urls")),
 ]

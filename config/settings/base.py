@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "taggit",
     "authors",
     "blog",
+    "ratings",
 ]
 
 MIDDLEWARE = [
@@ -156,3 +157,17 @@ LOGGING = {
 # Serve uploads from Django itself (development, or a single-machine install behind a proxy that
 # does not serve /media/). Production normally serves media from shared storage or the proxy.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
+
+# Reader ratings (all settings and defaults: README, "Reader ratings"). Posts are ratable; a
+# post's categories carry editors' overrides and rating sets.
+RATINGS_MODELS = {
+    "blog.post": {
+        "public": "published",
+        "owner_field": "author",
+        "published_field": "published_at",
+        "parents": "categories",
+    }
+}
+RATINGS_MODERATOR_GROUPS = ["Editors"]
+# Set to the number of reverse proxies that append to X-Forwarded-For (0 ignores the header).
+RATINGS_TRUSTED_PROXY_COUNT = int(os.environ.get("RATINGS_TRUSTED_PROXY_COUNT", "0"))

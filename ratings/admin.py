@@ -1,0 +1,275 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+
+from ratings import conf
+from ratings.models import Criterion, RatingAggregate, RatingRule, RatingSet, Vote
+from ratings.querysets import score_distribution
+from ratings.services import votes_delete
+
+
+def _target(obj) -> str:
+    model = obj.content_type.model_class()
+    target = model._default_manager.filter(pk=obj.object_id).first() if model else None
+    return f"{target}" if target else f"{obj.content_type.model} #{obj.object_id} (gone)"
+
+
+def _allowed_content_types():
+    """Ratable models and their parents (where overrides may be attached)."""
+    from django.apps import apps
+
+    ids = []
+    for label, spec in conf.model_specs().items():
+        model = apps.get_model(label)
+        ids.append(ContentType.objects.get_for_model(model).pk)
+        if spec.parents:
+            parent = model._meta.get_field(spec.parents).related_model
+            ids.append(ContentType.objects.get_for_model(parent).pk)
+    return {"pk__in": ids}
+
+
+class SignedInFilter(admin.SimpleListFilter):
+    title = "reader"
+    parameter_name = "reader"
+
+    def lookups(self, request, model_admin):
+        return [("user", "Signed in"), ("anonymous", "Anonymous")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "user":
+            return queryset.filter(reader_key__startswith="u:")
+        if self.value() == "anonymous":
+            return queryset.filter(reader_key__startswith="a:")
+        return queryset
+
+
+class TargetFilter(admin.SimpleListFilter):
+    """Filter the log by rated object ("<content type id>-<object id>"), most voted first."""
+
+    title = "rated object"
+    parameter_name = "target"
+
+    def lookups(self, request, model_admin):
+        rows = (
+            RatingAggregate.objects.values("content_type_id", "content_type__model", "object_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "object_id")[:50]
+        )
+        return [
+            (
+                f"{r['content_type_id']}-{r['object_id']}",
+                f"{r['content_type__model']} #{r['object_id']}",
+            )
+            for r in rows
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            ct_id, object_id = (int(part) for part in self.value().split("-", 1))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(content_type_id=ct_id, object_id=object_id)
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """The vote log: read-only; Editors may delete votes, which recounts the aggregates. The
+    client IP appears only as the first characters of its keyed hash (same network, same tag)."""
+
+    list_display = ["updated_at", "target", "criterion", "score", "reader", "network"]
+    list_filter = [TargetFilter, SignedInFilter, "created_at", "criterion__rating_set"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type", "criterion", "user"]
+    exclude = ["ip_hash"]
+    readonly_fields = [
+        "content_type",
+        "object_id",
+        "criterion",
+        "score",
+        "reader_key",
+        "user",
+        "network",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["delete_and_recount"]
+    list_per_page = 100
+
+    @admin.display(description="object")
+    def target(self, obj):
+        return f"{obj.content_type.model} #{obj.object_id}"
+
+    @admin.display(description="reader")
+    def reader(self, obj):
+        return obj.user or ("signed-in user (deleted)" if obj.is_signed_in else "anonymous")
+
+    @admin.display(description="network tag")
+    def network(self, obj):
+        return obj.ip_hash[:10]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Delete selected votes and recount", permissions=["delete"])
+    def delete_and_recount(self, request, queryset):
+        deleted = votes_delete(votes=queryset)
+        self.message_user(
+            request, f"Deleted {deleted} vote(s); counts recomputed.", messages.SUCCESS
+        )
+
+    def delete_model(self, request, obj):
+        votes_delete(votes=Vote.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        votes_delete(votes=queryset)
+
+
+@admin.register(RatingAggregate)
+class RatingAggregateAdmin(admin.ModelAdmin):
+    """Per-object statistics: counts, averages and the distribution of scores."""
+
+    list_display = ["target_label", "criterion", "count", "average_display", "vote_log"]
+    list_filter = ["content_type", "criterion__rating_set", "criterion"]
+    list_select_related = ["content_type", "criterion"]
+    ordering = ["-count", "object_id"]
+    readonly_fields = [
+        "object_label",
+        "criterion",
+        "count",
+        "total",
+        "average_display",
+        "distribution",
+        "vote_log",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="object", ordering="object_id")
+    def target_label(self, obj):
+        return f"{obj.content_type.model} #{obj.object_id}"
+
+    @admin.display(description="object")
+    def object_label(self, obj):
+        return _target(obj)
+
+    @admin.display(description="average")
+    def average_display(self, obj):
+        return "—" if obj.average is None else f"{obj.average:.2f}"
+
+    @admin.display(description="votes")
+    def vote_log(self, obj):
+        url = reverse("admin:ratings_vote_changelist")
+        return format_html(
+            '<a href="{}?target={}-{}">Vote log</a>', url, obj.content_type_id, obj.object_id
+        )
+
+    @admin.display(description="distribution of scores")
+    def distribution(self, obj):
+        rows = score_distribution(
+            content_type_id=obj.content_type_id,
+            object_id=obj.object_id,
+            criterion_id=obj.criterion_id,
+        )
+        if not rows:
+            return "No votes."
+        return format_html(
+            "<table><thead><tr><th>Score</th><th>Votes</th><th>Share</th><th></th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td>{}</td><td>{}%</td><td><span style="display:inline-block;'
+                'height:.8em;background:#d4a017;width:{}px"></span></td></tr>',
+                ((r["score"], r["count"], r["percent"], int(r["percent"] * 2)) for r in rows),
+            ),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "key", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Fill the key here, not only in save(), so the formset's uniqueness check sees it.
+        if not cleaned.get("key") and cleaned.get("name"):
+            cleaned["key"] = slugify(cleaned["name"])[:60] or "criterion"
+        return cleaned
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    form = CriterionForm
+    extra = 1
+    fields = ["name", "key", "position"]
+
+
+@admin.register(RatingSet)
+class RatingSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "mode", "is_default", "criteria_list"]
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("criteria")
+
+    @admin.display(description="criteria")
+    def criteria_list(self, obj):
+        return ", ".join(c.name for c in obj.criteria.all())
+
+
+class RatingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RatingRule
+        fields = ["content_type", "object_id", "access", "rating_set", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        ct, object_id = cleaned.get("content_type"), cleaned.get("object_id")
+        if ct and object_id is not None:
+            model = ct.model_class()
+            if model is None or not model._default_manager.filter(pk=object_id).exists():
+                self.add_error("object_id", f"There is no {ct.name} with id {object_id}.")
+        return cleaned
+
+
+@admin.register(RatingRule)
+class RatingRuleAdmin(admin.ModelAdmin):
+    """Per-object and per-category overrides: access and rating set."""
+
+    form = RatingRuleForm
+
+    list_display = ["__str__", "object_label", "access", "rating_set", "note"]
+    list_filter = ["content_type", "access", "rating_set"]
+    list_select_related = ["content_type", "rating_set"]
+    fields = ["content_type", "object_id", "access", "rating_set", "note"]
+
+    @admin.display(description="applies to")
+    def object_label(self, obj):
+        return _target(obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "content_type":
+            kwargs["queryset"] = ContentType.objects.filter(**_allowed_content_types())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

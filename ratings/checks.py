@@ -1,0 +1,77 @@
+"""System checks: the ratings settings must make sense together."""
+
+from django.apps import apps
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
+
+from ratings import conf
+
+
+@checks.register()
+def check_ratings_settings(app_configs=None, **kwargs):
+    """Report settings that contradict each other or name things that do not exist."""
+    errors = []
+
+    def error(msg, hint, n):
+        errors.append(checks.Error(msg, hint=hint, id=f"ratings.E{n:03d}"))
+
+    max_score = conf.get("RATINGS_MAX_SCORE")
+    if not isinstance(max_score, int) or isinstance(max_score, bool) or not 2 <= max_score <= 10:
+        error("RATINGS_MAX_SCORE must be a whole number from 2 to 10.", "The default is 5.", 1)
+    limit = conf.get("RATINGS_RATE_LIMIT")
+    if limit is not None and not (
+        isinstance(limit, list | tuple)
+        and len(limit) == 2
+        and all(isinstance(n, int) and n > 0 for n in limit)
+    ):
+        error("RATINGS_RATE_LIMIT must be None or (votes, seconds).", "e.g. (60, 600).", 2)
+    days = conf.get("RATINGS_CLOSE_AFTER_DAYS")
+    if days is not None and (not isinstance(days, int) or days < 1):
+        error("RATINGS_CLOSE_AFTER_DAYS must be None or a positive number of days.", "", 4)
+    proxies = conf.get("RATINGS_TRUSTED_PROXY_COUNT")
+    if not isinstance(proxies, int) or proxies < 0:
+        error("RATINGS_TRUSTED_PROXY_COUNT must be 0 or more.", "0 ignores X-Forwarded-For.", 5)
+    if conf.get("RATINGS_ONE_VOTE_PER_IP") and not conf.get("RATINGS_ALLOW_ANONYMOUS"):
+        errors.append(
+            checks.Warning(
+                "RATINGS_ONE_VOTE_PER_IP with signed-in voting only: colleagues behind one "
+                "NAT will lock each other out although every voter is identified.",
+                hint="Turn RATINGS_ONE_VOTE_PER_IP off when only signed-in users vote.",
+                id="ratings.W001",
+            )
+        )
+    if conf.get("RATINGS_TOP_PRIOR_WEIGHT") is None or conf.get("RATINGS_TOP_PRIOR_WEIGHT") < 0:
+        error("RATINGS_TOP_PRIOR_WEIGHT must be 0 or more.", "The default is 10.", 6)
+    mean = conf.get("RATINGS_TOP_PRIOR_MEAN")
+    if mean not in (None, "site") and (
+        not isinstance(mean, int | float)
+        or (isinstance(max_score, int) and not 1 <= mean <= max_score)
+    ):
+        error(
+            'RATINGS_TOP_PRIOR_MEAN must be None, "site" or a number from 1 to RATINGS_MAX_SCORE.',
+            "None uses the middle of the scale.",
+            7,
+        )
+
+    for label, spec in conf.model_specs().items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            error(f"RATINGS_MODELS names {label!r}, which is not an installed model.", "", 10)
+            continue
+        if not callable(getattr(model._default_manager, spec.public, None)):
+            error(f"RATINGS_MODELS[{label!r}]: the manager has no method {spec.public!r}.", "", 11)
+        for attr in ("owner_field", "published_field", "parents"):
+            name = getattr(spec, attr)
+            if not name:
+                continue
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                error(f"RATINGS_MODELS[{label!r}]: {attr} {name!r} is not a field.", "", 12)
+                continue
+            if attr == "parents" and not field.many_to_many:
+                error(f"RATINGS_MODELS[{label!r}]: parents must be a many-to-many field.", "", 13)
+        if not hasattr(model, "get_absolute_url"):
+            error(f"RATINGS_MODELS[{label!r}]: the model needs get_absolute_url().", "", 14)
+    return errors

@@ -1,0 +1,39 @@
+"""Domain errors of the vote service; the view maps each to its HTTP status."""
+
+
+class RatingError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidScore(RatingError):
+    status = 400
+
+
+class NotRatable(RatingError):
+    """Not an allow-listed model, or the object is missing or not public."""
+
+    status = 404
+
+
+class VotingClosed(RatingError):
+    status = 403
+
+
+class SignInRequired(RatingError):
+    status = 403
+
+
+class OwnObject(RatingError):
+    status = 403
+
+
+class AlreadyVoted(RatingError):
+    status = 409
+
+
+class RateLimited(RatingError):
+    status = 429

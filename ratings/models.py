@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.text import slugify
+
+
+class RatingSet(models.Model):
+    """What readers rate: one or more criteria, as stars or as thumbs up/down."""
+
+    class Mode(models.TextChoices):
+        STARS = "stars", "Stars"
+        THUMBS = "thumbs", "Thumbs up / down"
+
+    name = models.CharField(max_length=100, unique=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.STARS)
+    is_default = models.BooleanField(
+        default=False,
+        help_text="Used for everything that has no rating set of its own. Exactly one set is "
+        "the default.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="ratingset_one_default"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Criterion(models.Model):
+    """One thing rated within a set, such as "Analysis" or "Sources"."""
+
+    rating_set = models.ForeignKey(RatingSet, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=60)
+    key = models.SlugField(
+        max_length=60, blank=True, help_text="Used in form field names; made from the name."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Smaller comes first.")
+
+    class Meta:
+        ordering = ["rating_set", "position", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["rating_set", "key"], name="criterion_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.rating_set}: {self.name}"
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = slugify(self.name)[:60] or "criterion"
+        super().save(*args, **kwargs)
+
+
+class Vote(models.Model):
+    """One reader's score for one criterion of one object. The unique constraint is the
+    one-vote-per-reader rule; the IP is kept only as a keyed hash for rate limiting."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="votes")
+    reader_key = models.CharField(
+        max_length=64, help_text='"u:<user id>" for signed-in readers, "a:<cookie id>" otherwise.'
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rating_votes",
+    )
+    ip_hash = models.CharField(max_length=64, db_index=False)
+    score = models.SmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        permissions = [("moderate_vote", "Can moderate votes and rating statistics")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "criterion", "reader_key"],
+                name="vote_one_per_reader",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="vote_score_in_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ip_hash", "updated_at"], name="vote_ip_recent"),
+            models.Index(fields=["content_type", "object_id"], name="vote_target"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.score} on {self.content_type.model} #{self.object_id} ({self.criterion.name})"
+        )
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self.reader_key.startswith("u:")
+
+
+class RatingAggregate(models.Model):
+    """The stored count and sum of one criterion's votes on one object, kept exact by the
+    vote service (same transaction, row lock) and rebuilt by ``ratings_recount``."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="aggregates")
+    count = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "rating statistic"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "criterion"], name="aggregate_one_per_target"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="aggregate_total_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} #{self.object_id} — {self.criterion.name}"
+
+    @property
+    def average(self) -> float | None:
+        return self.total / self.count if self.count else None
+
+
+class RatingRule(models.Model):
+    """An editor's override for one object or one parent (such as a category): who may vote,
+    and which rating set applies. An object's own rule wins over its parents'; among parents
+    the strictest access wins."""
+
+    class Access(models.IntegerChoices):
+        # Ordered from open to strict: the strictest parent rule wins.
+        INHERIT = 0, "Default rules"
+        OPEN = 1, "Open to everyone allowed by the site settings"
+        SIGNED_IN = 2, "Signed-in users only"
+        LOCKED = 3, "Locked: ratings shown, voting closed"
+        HIDDEN = 4, "Hidden: no ratings shown"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(help_text="The id of the post or category.")
+    access = models.PositiveSmallIntegerField(choices=Access.choices, default=Access.INHERIT)
+    rating_set = models.ForeignKey(
+        RatingSet,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Leave empty to keep the inherited or default rating set.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why, for other editors.")
+
+    class Meta:
+        verbose_name = "rating override"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="rule_one_per_target"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} #{self.object_id}: {self.get_access_display()}"

@@ -1,0 +1,150 @@
+"""Reads that decide what a reader may do with an object: the allow-list, overrides and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from ratings import conf
+from ratings.errors import (
+    NotRatable,
+    OwnObject,
+    RatingError,
+    SignInRequired,
+    VotingClosed,
+)
+from ratings.models import Criterion, RatingRule, RatingSet
+
+MAX_OBJECT_ID = 2**63 - 1
+
+
+def spec_for(model) -> conf.ModelSpec | None:
+    """The allow-list entry of a model (or instance), None when it may not be rated."""
+    return conf.model_specs().get(model._meta.label_lower)
+
+
+def public_queryset(model) -> models.QuerySet:
+    """The objects of an allow-listed model that readers may see (its ``public`` method)."""
+    spec = spec_for(model)
+    if spec is None:
+        raise NotRatable("This kind of content cannot be rated.")
+    return getattr(model._default_manager, spec.public)()
+
+
+def target_resolve(label: str, object_id: int) -> models.Model:
+    """The public object named by an allow-listed "app_label.model" and id, else NotRatable."""
+    spec = conf.model_specs().get(label.lower())
+    if spec is None:
+        raise NotRatable("This kind of content cannot be rated.")
+    try:
+        model = apps.get_model(spec.label)
+    except (LookupError, ValueError) as exc:
+        raise NotRatable("This kind of content cannot be rated.") from exc
+    obj = None
+    if 0 < object_id <= MAX_OBJECT_ID:
+        obj = public_queryset(model).filter(pk=object_id).first()
+    if obj is None:
+        raise NotRatable(f"No such {model._meta.verbose_name} to rate.")
+    return obj
+
+
+def parent_field(model):
+    """The many-to-many field whose objects carry overrides for ``model``, or None."""
+    spec = spec_for(model)
+    if spec is None or not spec.parents:
+        return None
+    return model._meta.get_field(spec.parents)
+
+
+def parent_ids_query(model, object_ref):
+    """A subquery of the parent ids (e.g. category ids) of the object ``object_ref`` points to."""
+    field = parent_field(model)
+    through = field.remote_field.through
+    return through.objects.filter(**{field.m2m_field_name(): object_ref}).values(
+        field.m2m_reverse_field_name()
+    )
+
+
+@dataclass
+class RatingPolicy:
+    """What applies to one object: access after overrides, rating set and criteria, and why the
+    current reader may not vote (``refusal``), if so."""
+
+    target: models.Model
+    access: int
+    rating_set: RatingSet
+    criteria: list[Criterion]
+    refusal: RatingError | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.access == RatingRule.Access.HIDDEN
+
+    @property
+    def mode(self) -> str:
+        return self.rating_set.mode
+
+    @property
+    def is_thumbs(self) -> bool:
+        return self.rating_set.mode == RatingSet.Mode.THUMBS
+
+
+def rating_policy(target: models.Model, *, user) -> RatingPolicy:
+    """The rules for ``target`` and this user, in two queries: the object's own override wins,
+    else the strictest override among its parents, else the site settings."""
+    model = type(target)
+    spec = spec_for(model)
+    if spec is None:
+        raise NotRatable("This kind of content cannot be rated.")
+    noun = model._meta.verbose_name
+    own_ct = ContentType.objects.get_for_model(model)
+    scope = models.Q(content_type=own_ct, object_id=target.pk)
+    field = parent_field(model)
+    if field is not None:
+        parent_ct = ContentType.objects.get_for_model(field.related_model)
+        scope |= models.Q(content_type=parent_ct, object_id__in=parent_ids_query(model, target.pk))
+    rules = list(RatingRule.objects.filter(scope).order_by("object_id"))
+    own = [r for r in rules if r.content_type_id == own_ct.pk]
+    parents = [r for r in rules if r.content_type_id != own_ct.pk]
+
+    access = RatingRule.Access.OPEN
+    if own and own[0].access != RatingRule.Access.INHERIT:
+        access = own[0].access
+    elif parents:
+        access = max([access, *(r.access for r in parents)])
+
+    set_id = next((r.rating_set_id for r in own + parents if r.rating_set_id), None)
+    criteria_qs = Criterion.objects.select_related("rating_set")
+    criteria = list(
+        criteria_qs.filter(rating_set_id=set_id)
+        if set_id
+        else criteria_qs.filter(rating_set__is_default=True)
+    )
+    if not criteria:
+        raise NotRatable("No rating set with criteria applies; an editor needs to define one.")
+    rating_set = criteria[0].rating_set
+
+    refusal: RatingError | None = None
+    owner_id = getattr(target, f"{spec.owner_field}_id", None) if spec.owner_field else None
+    published = getattr(target, spec.published_field, None) if spec.published_field else None
+    closes = conf.close_after()
+    if access == RatingRule.Access.HIDDEN:
+        refusal = VotingClosed(f"Ratings are turned off for this {noun}.")
+    elif access == RatingRule.Access.LOCKED:
+        refusal = VotingClosed(f"Voting is closed for this {noun}.")
+    elif closes is not None and published is not None and published + closes <= timezone.now():
+        days = conf.get("RATINGS_CLOSE_AFTER_DAYS")
+        refusal = VotingClosed(f"Voting on this {noun} closed {days} days after publication.")
+    elif not user.is_authenticated and (
+        access == RatingRule.Access.SIGNED_IN or not conf.get("RATINGS_ALLOW_ANONYMOUS")
+    ):
+        refusal = SignInRequired(f"Sign in to rate this {noun}.")
+    elif owner_id is not None and user.is_authenticated and owner_id == user.pk:
+        refusal = OwnObject(f"You cannot rate your own {noun}.")
+    return RatingPolicy(
+        target=target, access=access, rating_set=rating_set, criteria=criteria, refusal=refusal
+    )

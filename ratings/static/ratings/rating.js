@@ -1,0 +1,78 @@
+/* Reader ratings: progressive enhancement of the rating form. Without this file the form posts
+   normally and the server redirects back with a message; with it the vote is sent with fetch and
+   the widget is replaced in place by the server's fresh rendering. */
+(function () {
+  "use strict";
+
+  function showError(widget, text) {
+    var box = widget.querySelector("[data-rating-error]");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function send(form) {
+    var widget = form.closest("[data-rating]");
+    var button = form.querySelector("button[type=submit]");
+    var data = new FormData(form);
+    if (button) button.disabled = true;
+    widget.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: {
+        "Accept": "application/json",
+        "X-CSRFToken": data.get("csrfmiddlewaretoken") || ""
+      }
+    })
+      .then(function (response) {
+        return response.json().catch(function () {
+          return { error: "The server could not record your vote (" + response.status + ")." };
+        }).then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (!result.ok || !result.body.html) {
+          showError(widget, result.body.error || "Your vote could not be saved. Please try again.");
+          return;
+        }
+        var holder = document.createElement("div");
+        holder.innerHTML = result.body.html.trim();
+        var fresh = holder.querySelector("[data-rating]");
+        if (!fresh) return;
+        widget.replaceWith(fresh);
+        enhance(fresh);
+        var status = fresh.querySelector(".rating__message");
+        if (status) status.focus({ preventScroll: true });
+      })
+      .catch(function () {
+        showError(widget, "Network error: your vote was not sent. Please try again.");
+      })
+      .finally(function () {
+        widget.removeAttribute("aria-busy");
+        if (button) button.disabled = false;
+      });
+  }
+
+  function enhance(widget) {
+    var form = widget.querySelector("[data-rating-form]");
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send(form);
+    });
+    // A click (mouse or touch) on a star of a single-criterion widget votes at once; keyboard
+    // users move with the arrow keys and press Enter or the button, so browsing never votes.
+    if (form.querySelectorAll("fieldset").length === 1) {
+      form.querySelectorAll(".rating__choices label").forEach(function (label) {
+        label.addEventListener("click", function () {
+          window.setTimeout(function () {
+            if (form.reportValidity()) send(form);
+          }, 0);
+        });
+      });
+    }
+  }
+
+  document.querySelectorAll("[data-rating]").forEach(enhance);
+})();

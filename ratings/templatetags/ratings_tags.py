@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+
+from django import template
+from django.apps import apps
+from django.core.cache import cache
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from ratings import conf
+from ratings.errors import NotRatable
+from ratings.models import RatingRule
+from ratings.policy import rating_policy
+from ratings.querysets import RatingSummary, rating_summary, top_rated
+from ratings.readers import reader_for
+
+register = template.Library()
+
+# The sidebar block may lag new votes by this long; the /top-rated/ page is always current.
+TOP_BLOCK_CACHE_SECONDS = 300
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def summary_for(request, obj) -> RatingSummary | None:
+    """The object's summary for this request's reader, computed once per object and request
+    (the widget and the JSON-LD share it); None when the object cannot be rated."""
+    if not hasattr(obj, "_rating_summary"):
+        try:
+            policy = rating_policy(obj, user=request.user)
+        except NotRatable:
+            obj._rating_summary = None
+        else:
+            obj._rating_summary = rating_summary(policy, reader_key=reader_for(request).key)
+    return obj._rating_summary
+
+
+@register.inclusion_tag("ratings/_widget.html", takes_context=True)
+def rating_widget(context, obj) -> dict:
+    """The rating form and figures for one object (four queries, whatever the vote count)."""
+    return {"summary": summary_for(context["request"], obj), "request": context["request"]}
+
+
+@register.inclusion_tag("ratings/_summary.html")
+def rating_summary_compact(obj) -> dict:
+    """Stars and count for a list, from ``with_ratings`` annotations: no query."""
+    count = getattr(obj, "rating_count", None)
+    if count is None or getattr(obj, "rating_access", None) == RatingRule.Access.HIDDEN:
+        return {"show": False}
+    average = getattr(obj, "rating_average", None)
+    up_share = getattr(obj, "rating_up_share", None)
+    max_score = conf.max_score()
+    return {
+        "show": True,
+        "count": count,
+        "average": average,
+        "average_display": f"{average:.1f}" if average is not None else "",
+        "percent": round(average / max_score * 100, 1) if average is not None else 0,
+        "up_percent": f"{up_share * 100:.0f}" if up_share is not None else "",
+        "max_score": max_score,
+        "glyphs": "★" * max_score,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def rating_json_ld(context, obj, schema_type: str = "BlogPosting", **properties) -> SafeString:
+    """A schema.org JSON-LD script for the object with the given properties, plus its
+    AggregateRating once it has a star vote (unless RATINGS_RICH_SNIPPETS is off or hidden)."""
+    data = {"@context": "https://schema.org", "@type": schema_type}
+    data.update({k: str(v) for k, v in properties.items() if v not in (None, "")})
+    if "author" in data:
+        data["author"] = {"@type": "Person", "name": data["author"]}
+    if conf.get("RATINGS_RICH_SNIPPETS"):
+        summary = summary_for(context["request"], obj)
+        if summary and summary.count and not summary.thumbs and not summary.policy.hidden:
+            data["aggregateRating"] = {
+                "@type": "AggregateRating",
+                "ratingValue": round(summary.average, 2),
+                "ratingCount": summary.count,
+                "bestRating": summary.max_score,
+                "worstRating": 1,
+            }
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.inclusion_tag("ratings/_top_block.html")
+def top_rated_block(label: str | None = None) -> dict:
+    """The few best-rated objects for a sidebar (one query, then cached for five minutes)."""
+    specs = conf.model_specs()
+    if not specs:
+        return {"items": []}
+    model = apps.get_model(label or next(iter(specs)))
+    key = f"ratings:top-block:{model._meta.label_lower}"
+    items = cache.get(key)
+    if items is None:
+        items = list(top_rated(model, limit=conf.get("RATINGS_TOP_BLOCK_SIZE")))
+        cache.set(key, items, TOP_BLOCK_CACHE_SECONDS)
+    return {"items": items, "max_score": conf.max_score()}
+
+
+@register.filter
+def score_label(score: int, summary) -> str:
+    """ "3 stars", "1 star", "Thumbs up" — the accessible label of one choice."""
+    if getattr(summary, "thumbs", False):
+        return "Thumbs up" if score == 1 else "Thumbs down"
+    return f"{score} star{'s' if score != 1 else ''}"

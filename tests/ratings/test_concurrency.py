@@ -1,0 +1,105 @@
+"""Many readers voting on the same post at the same moment are all counted, exactly."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections
+
+from ratings.models import RatingAggregate, Vote
+from ratings.readers import ip_hash
+from ratings.services import vote_cast
+from tests.factories import PostFactory
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+
+
+def thread_count() -> int:
+    return 50 if connection.vendor == "postgresql" else 12
+
+
+def run_together(n, work):
+    """Start n threads that wait at a barrier, then call work(i); return their exceptions."""
+    barrier = threading.Barrier(n)
+    errors = []
+
+    def runner(i):
+        try:
+            barrier.wait(timeout=30)
+            work(i)
+        except Exception as exc:  # collected and asserted on in the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return errors
+
+
+def aggregate(post):
+    return RatingAggregate.objects.get(
+        content_type=ContentType.objects.get_for_model(post), object_id=post.pk
+    )
+
+
+def test_simultaneous_votes_by_different_readers_are_all_counted(settings):
+    settings.RATINGS_RATE_LIMIT = None
+    post = PostFactory()
+    n = thread_count()
+
+    def vote(i):
+        vote_cast(
+            target=post,
+            user=AnonymousUser(),
+            reader_key=f"a:reader-{i}",
+            ip_hash=ip_hash(f"10.0.{i // 250}.{i % 250}"),
+            scores={"overall": i % 5 + 1},
+        )
+
+    assert run_together(n, vote) == []
+    expected_total = sum(i % 5 + 1 for i in range(n))
+    assert Vote.objects.count() == n
+    assert (aggregate(post).count, aggregate(post).total) == (n, expected_total)
+
+
+def test_simultaneous_revotes_change_the_sum_but_not_the_count(settings):
+    settings.RATINGS_RATE_LIMIT = None
+    post = PostFactory()
+    n = thread_count()
+
+    def vote(i, score):
+        vote_cast(
+            target=post,
+            user=AnonymousUser(),
+            reader_key=f"a:reader-{i}",
+            ip_hash=ip_hash("10.1.1.1"),
+            scores={"overall": score},
+        )
+
+    assert run_together(n, lambda i: vote(i, 1)) == []
+    assert run_together(n, lambda i: vote(i, 5 if i % 2 else 4)) == []
+    expected = sum(5 if i % 2 else 4 for i in range(n))
+    assert (aggregate(post).count, aggregate(post).total) == (n, expected)
+
+
+def test_one_reader_double_submitting_is_counted_once(settings):
+    settings.RATINGS_RATE_LIMIT = None
+    post = PostFactory()
+    n = thread_count()
+
+    def vote(i):
+        vote_cast(
+            target=post,
+            user=AnonymousUser(),
+            reader_key="a:double-clicker",
+            ip_hash=ip_hash("10.2.2.2"),
+            scores={"overall": 3},
+        )
+
+    assert run_together(n, vote) == []
+    assert (aggregate(post).count, aggregate(post).total) == (1, 3)
