@@ -7,15 +7,18 @@ budgeted number of queries both times (pytest-django's ``django_assert_num_queri
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Category, Post
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory
 
-# Layout shared by every page: site identity (1) and the sidebar (recent, categories, tags: 3).
-FRAME = 4
-# A list of posts: count and page (2), then categories and tags of the page's posts (2).
+# Layout shared by every page: site identity (1), the sidebar (recent, categories, tags: 3) and
+# its top-rated block (1).
+FRAME = 5
+# A list of posts: count and page (2), then categories and tags of the page's posts (2); rating
+# summaries are annotated on the page's query.
 LIST = 4
 
 
@@ -34,6 +37,8 @@ def grow_content(n_posts: int, n_authors: int) -> None:
 
 def assert_fixed_cost(client, django_assert_num_queries, url: str, expected: int) -> None:
     cache.clear()
+    # Content types are cached for the life of a process: measure the steady state.
+    ContentType.objects.get_for_models(Post, Category)
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200, url
@@ -64,8 +69,9 @@ def test_list_pages_cost_the_same_with_more_content(
 def test_post_page_costs_the_same_with_more_content(client, db, django_assert_num_queries):
     grow_content(n_posts=12, n_authors=2)
     post = Post.objects.published().order_by("pk")[5]
-    # post with author, profile and count (1), previous and next (2), categories and tags (2)
-    expected = FRAME + 5
+    # post with author, profile and count (1), previous and next (2), categories and tags (2),
+    # the rating widget: rules, criteria and aggregates (3)
+    expected = FRAME + 5 + 3
     assert_fixed_cost(client, django_assert_num_queries, post.get_absolute_url(), expected)
     grow_content(n_posts=30, n_authors=6)
     post.tags.add(*[f"extra{i}" for i in range(10)])
