@@ -37,6 +37,8 @@ from blog.models import Category, Post, SiteIdentity
 from blog.rendering import render_markdown
 from blog.roles import AUTHORS_GROUP, EDITORS_GROUP
 from blog.templatetags.blog_tags import SIDEBAR_CACHE_KEY
+from ratings.models import RatingAggregate, Vote
+from ratings.services import rating_set_ensure_default
 
 YEARS_OF_POSTS = 3
 IMAGE_SIZE = (1200, 630)
@@ -56,6 +58,7 @@ class SeedSummary:
     pending: int
     scheduled: int
     images_generated: int
+    votes: int
 
 
 @dataclass(frozen=True)
@@ -502,6 +505,45 @@ def featured_images_ensure(plans: list[PlannedPost]) -> int:
     return generated
 
 
+def demo_votes_add(*, rng: random.Random, posts: list[Post], content_type) -> int:
+    """Reader star ratings on about two posts in three: each post has a quality of its own and a
+    few to a few dozen anonymous votes around it. Votes and their stored aggregates are inserted
+    together in bulk, so they agree exactly (``ratings_recount`` finds no drift)."""
+    criterion = rating_set_ensure_default().criteria.order_by("position", "pk").first()
+    votes: list[Vote] = []
+    aggregates: list[RatingAggregate] = []
+    for post in posts:
+        if rng.random() < 0.35:
+            continue
+        quality = rng.uniform(2.6, 4.9)
+        count = max(1, int(rng.paretovariate(1.3) * 3))
+        count = min(count, 120)
+        scores = [min(5, max(1, round(rng.gauss(quality, 0.8)))) for _ in range(count)]
+        for n, score in enumerate(scores):
+            votes.append(
+                Vote(
+                    content_type=content_type,
+                    object_id=post.pk,
+                    criterion=criterion,
+                    reader_key=f"a:demo-{post.pk}-{n}",
+                    ip_hash=f"{rng.getrandbits(128):032x}",
+                    score=score,
+                )
+            )
+        aggregates.append(
+            RatingAggregate(
+                content_type=content_type,
+                object_id=post.pk,
+                criterion=criterion,
+                count=count,
+                total=sum(scores),
+            )
+        )
+    Vote.objects.bulk_create(votes, batch_size=2000)
+    RatingAggregate.objects.bulk_create(aggregates, batch_size=2000)
+    return len(votes)
+
+
 def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) -> SeedSummary:
     """Add demo content: authors, categories and tags are created once and reused; every call
     adds ``posts`` published posts plus drafts, pending posts and one scheduled post, with slugs
@@ -551,6 +593,11 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
             ],
             batch_size=2000,
         )
+        votes = demo_votes_add(
+            rng=rng,
+            posts=[post for post in created if post.published_at and post.published_at <= now],
+            content_type=content_type,
+        )
     # bulk_create sends no signals, so forget the cached sidebar here.
     cache.delete(SIDEBAR_CACHE_KEY)
 
@@ -563,4 +610,5 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
         pending=pending,
         scheduled=1,
         images_generated=images_generated,
+        votes=votes,
     )

@@ -198,3 +198,16 @@ def test_quickstart_rejects_a_bad_address_before_changing_anything():
     with pytest.raises(CommandError, match="not a port number"):
         run_quickstart("--no-serve", "--addrport", "localhost:http")
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_seed_demo_rates_published_posts_with_exact_aggregates():
+    from ratings.models import RatingAggregate, Vote
+    from ratings.services import aggregates_recount
+
+    seed(posts=30)
+    public_ids = set(Post.objects.published().values_list("pk", flat=True))
+    rated_ids = set(Vote.objects.values_list("object_id", flat=True))
+    assert rated_ids and rated_ids <= public_ids
+    assert len(rated_ids) < len(public_ids)  # some posts wait for their first vote
+    assert RatingAggregate.objects.count() == len(rated_ids)
+    assert aggregates_recount() == []  # stored aggregates agree with the votes exactly

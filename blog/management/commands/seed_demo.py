@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"New authors: {summary.authors_created}, categories: "
                 f"{summary.categories_created}, tags: {summary.tags_created}, images: "
-                f"{summary.images_generated}."
+                f"{summary.images_generated}, reader votes: {summary.votes}."
             )
         if "rebuild_related" in get_commands():
             call_command(
