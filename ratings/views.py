@@ -79,5 +79,6 @@ class TopRatedView(TemplateView):
             noun=model._meta.verbose_name,
             max_score=conf.max_score(),
             prior_weight=conf.get("RATINGS_TOP_PRIOR_WEIGHT"),
+            prior_is_site_mean=conf.get("RATINGS_TOP_PRIOR_MEAN") == "site",
             **kwargs,
         )
