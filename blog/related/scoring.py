@@ -1,11 +1,16 @@
 """Term vectors and their similarity: pure functions, no database.
 
-A post's vector joins three unit-length parts, each scaled by the square root of its signal
-weight: text terms (field-boosted, sublinear term frequency times inverse document frequency, the
-strongest ``terms_per_post`` kept), tags and categories (each weighted by its inverse document
-frequency, so a rare tag says more than one on half the posts). The dot product of two vectors is
-then ``text·cos_text + tags·cos_tags + categories·cos_categories``: symmetric, 0 when nothing is
-shared, the sum of the signal weights when everything is.
+A post's stored vector joins three parts, each scaled by the square root of its signal weight:
+text terms (field-boosted sublinear term frequency divided by the post's term-frequency length;
+the ``terms_per_post`` strongest by tf·idf kept), tags and categories (1/sqrt(count) each). The
+score of two posts sums, over the terms they share, both weights times the term's *current*
+rarity squared (inverse document frequency relative to a term found on one post), so
+
+    score = text·tfidf_cosine-like + tags·tag_overlap + categories·category_overlap
+
+is symmetric, 0 when nothing or only everyday words are shared, at most the sum of the signal
+weights; a rare shared tag counts fully, a tag on half the posts almost nothing. Rarity is applied
+when scoring, not stored, so vectors indexed long ago stay comparable with new ones.
 """
 
 from __future__ import annotations
@@ -40,8 +45,7 @@ def kind_of(term: str) -> str:
     return "text"
 
 
-def _unit(weights: dict[str, float], scale: float) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in weights.values()))
+def _scaled(weights: dict[str, float], norm: float, scale: float) -> dict[str, float]:
     if norm == 0 or scale <= 0:
         return {}
     factor = math.sqrt(scale) / norm
@@ -59,33 +63,56 @@ def build_vector(
     terms_per_post: int,
 ) -> dict[str, float]:
     """The post's weighted vector from its boosted term counts, tags and categories."""
-    text = {
-        term: (1.0 + math.log(c) if c >= 1 else c) * idf(df.get(term, 1), n)
-        for term, c in counts.items()
-    }
-    if len(text) > terms_per_post:
-        text = dict(sorted(text.items(), key=lambda kv: (-kv[1], kv[0]))[:terms_per_post])
-    tags = {t: idf(df.get(t, 1), n) for t in tag_terms}
-    categories = {t: idf(df.get(t, 1), n) for t in category_terms}
+    tf = {term: (1.0 + math.log(c) if c >= 1 else c) for term, c in counts.items()}
+    length = math.sqrt(sum(v * v for v in tf.values()))
+    if len(tf) > terms_per_post:
+        strongest = sorted(tf, key=lambda t: (-tf[t] * idf(df.get(t, 1), n), t))[:terms_per_post]
+        text = {t: tf[t] for t in strongest}
+    else:
+        text = tf
     return {
-        **_unit(text, weights["text"]),
-        **_unit(tags, weights["tags"]),
-        **_unit(categories, weights["categories"]),
+        **_scaled(text, length, weights["text"]),
+        **_by_rarity(tag_terms, df, n, weights["tags"]),
+        **_by_rarity(category_terms, df, n, weights["categories"]),
     }
 
 
-def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """The dot product of two vectors (symmetric)."""
+def _by_rarity(terms: Iterable[str], df: Mapping[str, int], n: int, scale: float) -> dict:
+    """Tags (or categories) weighted by how rare they are relative to a tag on a single post, so
+    two posts sharing only a tag found on half the posts score almost nothing from it; divided
+    by the square root of their number, so a post with many tags does not match everything."""
+    terms = list(terms)
+    if not terms or scale <= 0:
+        return {}
+    factor = math.sqrt(scale) / math.sqrt(len(terms))
+    return {t: factor for t in terms}
+
+
+def rarity(df: int, n: int) -> float:
+    """A term's inverse document frequency relative to a term found on a single post (0..1)."""
+    return idf(df, n) / idf(1, n)
+
+
+def similarity(
+    a: Mapping[str, float], b: Mapping[str, float], rarities: Mapping[str, float]
+) -> float:
+    """Sum over shared terms of both weights times the term's current rarity squared
+    (symmetric)."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    return sum(w * b[t] * rarities.get(t, 1.0) ** 2 for t, w in a.items() if t in b)
 
 
 def reason(
-    a: Mapping[str, float], b: Mapping[str, float], *, names: Mapping[str, str], top_terms: int = 4
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    *,
+    rarities: Mapping[str, float],
+    names: Mapping[str, str],
+    top_terms: int = 4,
 ) -> str:
     """Why b was suggested for a, for editors: shared tags, categories and strongest terms."""
-    shared = [(a[t] * b[t], t) for t in a.keys() & b.keys()]
+    shared = [(a[t] * b[t] * rarities.get(t, 1.0) ** 2, t) for t in a.keys() & b.keys()]
     shared.sort(reverse=True)
     parts = []
     tags = [names.get(t, t[len(TAG_PREFIX) :]) for _, t in shared if kind_of(t) == "tags"]

@@ -27,6 +27,7 @@ from blog.related.models import PostIndex, PostTerm, RelatedPost, RelatedPostOve
 from blog.related.scoring import (
     build_vector,
     category_term,
+    rarity,
     reason,
     similarity,
     tag_term,
@@ -119,19 +120,28 @@ def _indexed_count() -> int:
 # --- candidates and lists ---------------------------------------------------------------------
 
 
-def _query_terms(vector: dict[str, float], df: dict[str, int], n: int) -> dict[str, float]:
-    """The post's most telling terms that are selective enough to look candidates up with."""
+def _rarities(df: dict[str, int], n: int) -> dict[str, float]:
+    return {t: rarity(d, n) for t, d in df.items()}
+
+
+def _query_terms(
+    vector: dict[str, float], df: dict[str, int], n: int, rarities: dict[str, float]
+) -> dict[str, float]:
+    """The post's most telling terms that are selective enough to look candidates up with,
+    each with its weight times its rarity squared."""
     max_df = max(20, int(conf.max_df_ratio() * n))
-    usable = [(w, t) for t, w in vector.items() if 1 < df.get(t, 1) <= max_df]
+    usable = [
+        (w * rarities.get(t, 1.0) ** 2, t) for t, w in vector.items() if 1 < df.get(t, 1) <= max_df
+    ]
     return {t: w for w, t in heapq.nlargest(conf.query_terms(), usable)}
 
 
 def _scores(
-    post_id: int, vector: dict[str, float], df: dict[str, int], n: int
+    post_id: int, vector: dict[str, float], df: dict[str, int], n: int, rarities: dict
 ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
     """Exact similarity of the post with its best candidates, found through the inverted index,
     and the terms each candidate shares with it (two queries)."""
-    query = _query_terms(vector, df, n)
+    query = _query_terms(vector, df, n, rarities)
     if not query:
         return {}, {}
     weight_of_term = Case(
@@ -151,7 +161,7 @@ def _scores(
             post_id__in=candidates, term__in=batch
         ).values_list("post_id", "term", "weight"):
             shared[pk][term] = weight
-    return {pk: similarity(vector, terms) for pk, terms in shared.items()}, shared
+    return {pk: similarity(vector, terms, rarities) for pk, terms in shared.items()}, shared
 
 
 def _list_rows(
@@ -161,6 +171,7 @@ def _list_rows(
     shared: dict[int, dict[str, float]],
     names: dict[str, str],
     overrides: list[tuple[int, str]],
+    rarities: dict[str, float],
 ) -> list[RelatedPost]:
     """The post's stored list: editor pins first, then the best-scoring posts above the minimum,
     without excluded posts."""
@@ -190,7 +201,7 @@ def _list_rows(
             post_id=post_id,
             related_id=-neg_pk,
             score=score,
-            reason=reason(vector, shared.get(-neg_pk, {}), names=names),
+            reason=reason(vector, shared.get(-neg_pk, {}), rarities=rarities, names=names),
         )
         for score, neg_pk in best
     ]
@@ -252,9 +263,12 @@ def _recompute_lists(post_ids: Iterable[int]) -> None:
     for post_id in sorted(indexed):
         vector = _stored_vector(post_id)
         df = _df(vector)
-        scores, shared = _scores(post_id, vector, df, n)
+        rarities = _rarities(df, n)
+        scores, shared = _scores(post_id, vector, df, n, rarities)
         names = _names_for(vector)
-        rows += _list_rows(post_id, vector, scores, shared, names, overrides.get(post_id, []))
+        rows += _list_rows(
+            post_id, vector, scores, shared, names, overrides.get(post_id, []), rarities
+        )
     _replace_lists(post_ids, rows)
 
 
@@ -325,11 +339,12 @@ def related_refresh_for_post(*, post_id: int) -> None:
     PostTerm.objects.bulk_create(
         [PostTerm(post_id=post_id, term=t, weight=w) for t, w in vector.items()]
     )
-    scores, shared = _scores(post_id, vector, df, n)
+    rarities = _rarities(df, n)
+    scores, shared = _scores(post_id, vector, df, n, rarities)
     names = doc["names"]
     own_overrides = _overrides([post_id]).get(post_id, [])
-    own_rows = _list_rows(post_id, vector, scores, shared, names, own_overrides)
-    _update_neighbours(post_id, vector, scores, shared, names, own_rows)
+    own_rows = _list_rows(post_id, vector, scores, shared, names, own_overrides, rarities)
+    _update_neighbours(post_id, vector, scores, shared, names, own_rows, rarities)
 
 
 def _update_neighbours(
@@ -339,6 +354,7 @@ def _update_neighbours(
     shared: dict[int, dict[str, float]],
     names: dict[str, str],
     own_rows: list[RelatedPost],
+    rarities: dict[str, float],
 ) -> None:
     """Merge the post into (or out of) the lists of the posts it scores with; the score is
     symmetric, so the neighbours' other rows stay valid and need no recomputation."""
@@ -369,7 +385,9 @@ def _update_neighbours(
         lost = len(kept) < len(scored)
         score = scores.get(pk, 0.0)
         if score >= floor and pk not in excluded_by and post_id not in pinned_ids:
-            kept.append((score, -post_id, reason(shared[pk], vector, names=names)))
+            kept.append(
+                (score, -post_id, reason(shared[pk], vector, rarities=rarities, names=names))
+            )
         kept = heapq.nlargest(max(capacity - len(pinned), 0), kept)
         if lost and was_full and len(pinned) + len(kept) < capacity:
             recompute.append(pk)  # the list may have a better replacement than the spares
@@ -496,6 +514,8 @@ def related_rebuild(*, chunk_size: int = 1000, progress: Progress | None = None)
             PostTerm.objects.bulk_create(term_rows, batch_size=2000)
         done += len(batch)
         report("indexing", done, total)
+    term_rarity = array("f", (rarity(df.get(t, 1), n) for t in term_names))
+    rarities = {t: term_rarity[i] for i, t in enumerate(term_names)}
     del df
 
     # Pass 3: each post's list, from the in-memory postings (same rules as the incremental path).
@@ -511,7 +531,7 @@ def related_rebuild(*, chunk_size: int = 1000, progress: Progress | None = None)
             terms_i, weights_i = vec_terms[i], vec_weights[i]
             vector = {term_names[t]: w for t, w in zip(terms_i, weights_i, strict=True)}
             usable = [
-                (w, t)
+                (w * term_rarity[t] ** 2, t)
                 for t, w in zip(terms_i, weights_i, strict=True)
                 if 1 < len(postings[t][0]) <= max_df
             ]
@@ -529,9 +549,15 @@ def related_rebuild(*, chunk_size: int = 1000, progress: Progress | None = None)
                 common = {term_names[t]: w for t, w in other if term_names[t] in vector}
                 pk = post_ids[j]
                 shared[pk] = common
-                scores[pk] = similarity(vector, common)
+                scores[pk] = similarity(vector, common, rarities)
             rows += _list_rows(
-                post_ids[i], vector, scores, shared, names, overrides.get(post_ids[i], [])
+                post_ids[i],
+                vector,
+                scores,
+                shared,
+                names,
+                overrides.get(post_ids[i], []),
+                rarities,
             )
         with transaction.atomic():
             _replace_lists(chunk_pks, rows)

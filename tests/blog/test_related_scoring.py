@@ -40,7 +40,8 @@ def test_rare_shared_tag_beats_common_shared_tag(django_capture_on_commit_callba
 
 
 @pytest.mark.django_db
-def test_title_match_beats_a_mention_in_the_body(django_capture_on_commit_callbacks):
+def test_title_match_beats_a_mention_in_the_body(django_capture_on_commit_callbacks, settings):
+    settings.RELATED_POSTS_MIN_SCORE = 0.0001
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(6):
             PostFactory(title=f"Garden diary {n}", body="Tomatoes, beans and weather.")
