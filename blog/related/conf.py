@@ -4,13 +4,13 @@ from django.conf import settings
 
 DEFAULT_WEIGHTS = {
     # Field boosts applied to term counts before weighting.
-    "title": 3.0,
+    "title": 2.0,
     "excerpt": 1.5,
     "body": 1.0,
     # Share of each signal in the final score (a post identical in all three scores their sum).
     "text": 1.0,
-    "tags": 0.6,
-    "categories": 0.25,
+    "tags": 0.15,
+    "categories": 0.1,
 }
 
 
@@ -26,7 +26,7 @@ def count() -> int:
 
 def min_score() -> float:
     """Suggestions scoring below this are not stored (``RELATED_POSTS_MIN_SCORE``)."""
-    return float(getattr(settings, "RELATED_POSTS_MIN_SCORE", 0.08))
+    return float(getattr(settings, "RELATED_POSTS_MIN_SCORE", 0.03))
 
 
 def stored_count() -> int:
