@@ -94,7 +94,7 @@ def harvest(per_label: int, rng: random.Random) -> list[dict]:
                         {"title": first.strip()[:190], "body": rest.strip(), "label": package}
                     )
     corpus = []
-    for label, docs in sorted(docs_by_label.items()):
+    for _label, docs in sorted(docs_by_label.items()):
         if len(docs) < MIN_LABEL_DOCS:
             continue
         rng.shuffle(docs)

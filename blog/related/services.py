@@ -113,8 +113,13 @@ def _df(terms: Iterable[str]) -> dict[str, int]:
     return df
 
 
+# A pseudo-term every indexed post carries: its document frequency is the number of indexed
+# posts, kept up to date by the same increments as every other term (no COUNT(*) per refresh).
+ALL_POSTS = "#all"
+
+
 def _indexed_count() -> int:
-    return PostIndex.objects.count()
+    return TermStat.objects.filter(term=ALL_POSTS).values_list("df", flat=True).first() or 0
 
 
 # --- candidates and lists ---------------------------------------------------------------------
@@ -318,14 +323,18 @@ def related_refresh_for_post(*, post_id: int) -> None:
     index = PostIndex.objects.filter(post_id=post_id).first()
     if index is not None and index.signature == signature:
         return  # already indexed exactly like this (several signals fire for one save)
-    terms = set(counts) | set(doc["tags"]) | set(doc["cats"])
+    terms = set(counts) | set(doc["tags"]) | set(doc["cats"]) | {ALL_POSTS}
     old_terms = set(index.terms.split()) if index else set()
     _adjust_df(added=terms - old_terms, removed=old_terms - terms)
-    PostIndex.objects.update_or_create(
-        post_id=post_id, defaults={"terms": " ".join(sorted(terms)), "signature": signature}
-    )
-    n = _indexed_count()
+    if index is None:
+        PostIndex.objects.create(
+            post_id=post_id, terms=" ".join(sorted(terms)), signature=signature
+        )
+    else:
+        index.terms, index.signature = " ".join(sorted(terms)), signature
+        index.save(update_fields=["terms", "signature", "updated_at"])
     df = _df(terms)
+    n = df.get(ALL_POSTS, 1)
     vector = build_vector(
         counts=counts,
         tag_terms=doc["tags"],
@@ -448,6 +457,7 @@ def related_rebuild(*, chunk_size: int = 1000, progress: Progress | None = None)
     for batch in _published_id_batches(chunk_size):
         for doc in _documents(batch):
             df.update(set(_counts(doc, weights)) | set(doc["tags"]) | set(doc["cats"]))
+            df[ALL_POSTS] += 1
         done += len(batch)
         report("counting terms", done, total)
     n = max(done, 1)
@@ -471,7 +481,7 @@ def related_rebuild(*, chunk_size: int = 1000, progress: Progress | None = None)
         index_rows, term_rows = [], []
         for doc in _documents(batch):
             counts = _counts(doc, weights)
-            terms = set(counts) | set(doc["tags"]) | set(doc["cats"])
+            terms = set(counts) | set(doc["tags"]) | set(doc["cats"]) | {ALL_POSTS}
             vector = build_vector(
                 counts=counts,
                 tag_terms=doc["tags"],
