@@ -54,3 +54,10 @@ def max_df_ratio() -> float:
     """Terms on more than this share of posts are too common to find candidates with; they still
     count in the exact score (``RELATED_POSTS_MAX_DF_RATIO``, default 0.05)."""
     return float(getattr(settings, "RELATED_POSTS_MAX_DF_RATIO", 0.05))
+
+
+def max_df(n: int) -> int:
+    """The most posts a term may be on and still be used to find candidates: the share above,
+    at most ``RELATED_POSTS_MAX_DF`` (default 2000) so look-ups stay fast on large blogs."""
+    cap = int(getattr(settings, "RELATED_POSTS_MAX_DF", 2000))
+    return min(max(20, int(max_df_ratio() * n)), cap)
