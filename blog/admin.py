@@ -3,7 +3,46 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from blog.forms import PostAdminForm
-from blog.models import Category, Post, SiteIdentity
+from blog.models import Category, Post, RelatedPost, RelatedPostOverride, SiteIdentity
+
+
+class RelatedPostOverrideInline(admin.TabularInline):
+    """Editors pin posts to the top of this post's related list or keep posts out of it; the
+    list is recomputed when they save, and their choices survive every recomputation."""
+
+    model = RelatedPostOverride
+    fk_name = "post"
+    extra = 0
+    fields = ["kind", "other", "position"]
+    raw_id_fields = ["other"]
+    verbose_name = "related post pin or exclusion"
+    verbose_name_plural = "Related posts: pins and exclusions"
+
+
+class RelatedPostInline(admin.TabularInline):
+    """The computed related posts, read-only, with why each was suggested."""
+
+    model = RelatedPost
+    fk_name = "post"
+    extra = 0
+    can_delete = False
+    fields = ["rank", "related", "score_display", "pinned", "reason"]
+    readonly_fields = fields
+    verbose_name = "suggested related post"
+    verbose_name_plural = "Related posts: current suggestions (computed)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("related")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Score")
+    def score_display(self, obj):
+        return f"{obj.score:.3f}"
 
 
 def can_edit_others(user) -> bool:
@@ -32,6 +71,7 @@ class PostAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories"]
     actions = ["publish_selected"]
+    inlines = [RelatedPostOverrideInline, RelatedPostInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "excerpt", "body", "opened_version"]}),
         (

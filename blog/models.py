@@ -184,3 +184,12 @@ class Post(models.Model):
     @property
     def image_alt(self) -> str:
         return self.featured_image_alt or self.featured_image_caption or self.title
+
+
+from blog.related.models import (  # noqa: E402, F401  (models of the related-posts engine)
+    PostIndex,
+    PostTerm,
+    RelatedPost,
+    RelatedPostOverride,
+    TermStat,
+)

@@ -57,3 +57,42 @@ def sync_role_groups(apps) -> None:
             for app_label, model, codename in triples
         ]
         group.permissions.set(perms)
+
+
+# Added by migration 0004 (after the related-posts models exist): Editors pin and exclude
+# related posts; both roles see the computed suggestions and why they were made.
+RELATED_POSTS_PERMISSIONS = {
+    AUTHORS_GROUP: [
+        ("blog", "relatedpost", "view_relatedpost"),
+    ],
+    EDITORS_GROUP: [
+        ("blog", "relatedpost", "view_relatedpost"),
+        ("blog", "relatedpostoverride", "add_relatedpostoverride"),
+        ("blog", "relatedpostoverride", "change_relatedpostoverride"),
+        ("blog", "relatedpostoverride", "delete_relatedpostoverride"),
+        ("blog", "relatedpostoverride", "view_relatedpostoverride"),
+    ],
+}
+
+
+def grant_related_posts_permissions(apps) -> None:
+    """Add RELATED_POSTS_PERMISSIONS to the role groups."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, triples in RELATED_POSTS_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *[
+                Permission.objects.get(
+                    content_type__app_label=app_label, content_type__model=model, codename=code
+                )
+                for app_label, model, code in triples
+            ]
+        )

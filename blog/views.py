@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from blog.models import Category, Post
+from blog.related.display import related_block
 from ratings.querysets import with_ratings
 
 MAX_QUERY_LENGTH = 200
@@ -107,14 +108,16 @@ class PostDetailView(DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         published = Post.objects.published().select_related("author")
+        categories = list(post.categories.all())
         context = {
+            "related": related_block(post, categories=categories),
             "previous_post": published.filter(published_at__lt=post.published_at)
             .order_by("-published_at", "-pk")
             .first(),
             "next_post": published.filter(published_at__gt=post.published_at)
             .order_by("published_at", "pk")
             .first(),
-            "categories": list(post.categories.all()),
+            "categories": categories,
             "tags": list(post.tags.all()),
         }
         return super().get_context_data(**context, **kwargs)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from authors.models import AuthorProfile
 from blog.models import Post
+from tests.admin_forms import inline_management_data
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
 
 
@@ -48,7 +49,7 @@ def test_role_groups_have_exact_permissions(db):
     authors = set(Group.objects.get(name="Authors").permissions.values_list("codename", flat=True))
     assert authors == {
         "add_post", "change_post", "delete_post", "view_post", "view_category",
-        "view_authorprofile", "change_authorprofile",
+        "view_authorprofile", "change_authorprofile", "view_relatedpost",
     }  # fmt: skip
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert {"publish_post", "edit_others_posts", "change_category", "change_tag"} <= editors
@@ -88,9 +89,9 @@ def test_author_cannot_delete_anothers_post(client, author, others_post):
 
 def test_new_post_by_author_is_theirs_whatever_the_form_says(client, author, other_author):
     client.force_login(author)
-    response = client.post(
-        reverse("admin:blog_post_add"), post_form_data(author=str(other_author.pk))
-    )
+    url = reverse("admin:blog_post_add")
+    data = {**post_form_data(author=str(other_author.pk)), **inline_management_data(client, url)}
+    response = client.post(url, data)
     assert response.status_code == 302
     post = Post.objects.get(title="Written in the admin")
     assert post.author == author
@@ -110,11 +111,12 @@ def test_author_cannot_change_the_author_of_own_post(client, author, other_autho
 def test_author_cannot_publish_but_can_submit_for_review(client, author, own_post):
     client.force_login(author)
     url = reverse("admin:blog_post_change", args=[own_post.pk])
-    response = client.post(url, post_form_data(title="Mine", status="published"))
+    inlines = inline_management_data(client, url)
+    response = client.post(url, {**post_form_data(title="Mine", status="published"), **inlines})
     assert response.status_code == 200  # the form comes back with an error
     own_post.refresh_from_db()
     assert own_post.status == Post.Status.DRAFT
-    client.post(url, post_form_data(title="Mine", status="pending"))
+    client.post(url, {**post_form_data(title="Mine", status="pending"), **inlines})
     own_post.refresh_from_db()
     assert own_post.status == Post.Status.PENDING
 
@@ -126,6 +128,7 @@ def test_editor_sees_edits_and_publishes_anyones_post(client, editor, own_post):
     url = reverse("admin:blog_post_change", args=[own_post.pk])
     form = post_form_data(title="Mine, edited", status="published", author=str(own_post.author.pk))
     form["published_at_0"], form["published_at_1"] = "2024-01-02", "10:00:00"
+    form.update(inline_management_data(client, url))
     assert client.post(url, form).status_code == 302
     own_post.refresh_from_db()
     assert own_post.title == "Mine, edited" and own_post.status == Post.Status.PUBLISHED
@@ -204,6 +207,7 @@ def test_second_editor_saving_a_stale_form_does_not_undo_the_first(client, edito
     client.force_login(editor)
     opened = client.get(url).context["adminform"].form["opened_version"].value()
     base = post_form_data(status="draft", author=str(own_post.author.pk), opened_version=opened)
+    base.update(inline_management_data(client, url))
     assert client.post(url, {**base, "title": "First editor's title"}).status_code == 302
     response = client.post(url, {**base, "title": "Second editor's title"})
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from PIL import Image
 
 from blog.images import reencode_image
 from blog.models import Post
+from tests.admin_forms import inline_management_data
 
 
 def encoded(fmt: str, size=(40, 30), **save_options) -> bytes:
@@ -86,6 +87,7 @@ def test_admin_stores_a_generated_name_and_refuses_svg(client, author):
         "source_name": "", "source_url": "", "tags": "", "status": "draft",
         "published_at_0": "", "published_at_1": "",
     }  # fmt: skip
+    form.update(inline_management_data(client, reverse("admin:blog_post_add")))
     svg = SimpleUploadedFile("evil.svg", b"<svg onload=alert(1)/>", "image/svg+xml")
     response = client.post(reverse("admin:blog_post_add"), {**form, "featured_image": svg})
     assert response.status_code == 200

@@ -70,8 +70,9 @@ def test_post_page_costs_the_same_with_more_content(client, db, django_assert_nu
     grow_content(n_posts=12, n_authors=2)
     post = Post.objects.published().order_by("pk")[5]
     # post with author, profile and count (1), previous and next (2), categories and tags (2),
-    # the rating widget: rules, criteria and aggregates (3)
-    expected = FRAME + 5 + 3
+    # the rating widget: rules, criteria and aggregates (3), the stored related posts (1) and, as
+    # none were computed here, the "More in <category>" fallback (1)
+    expected = FRAME + 5 + 3 + 2
     assert_fixed_cost(client, django_assert_num_queries, post.get_absolute_url(), expected)
     grow_content(n_posts=30, n_authors=6)
     post.tags.add(*[f"extra{i}" for i in range(10)])

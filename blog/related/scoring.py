@@ -1,0 +1,129 @@
+"""Term vectors and their similarity: pure functions, no database.
+
+A post's stored vector joins three parts, each scaled by the square root of its signal weight:
+text terms (field-boosted sublinear term frequency divided by the post's term-frequency length;
+the ``terms_per_post`` strongest by tf·idf kept), tags and categories (1/sqrt(count) each). The
+score of two posts sums, over the terms they share, both weights times the term's *current*
+rarity squared (inverse document frequency relative to a term found on one post), so
+
+    score = text·tfidf_cosine-like + tags·tag_overlap + categories·category_overlap
+
+is symmetric, 0 when nothing or only everyday words are shared, at most the sum of the signal
+weights; a rare shared tag counts fully, a tag on half the posts almost nothing. Rarity is applied
+when scoring, not stored, so vectors indexed long ago stay comparable with new ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+TAG_PREFIX = "#tag:"
+CATEGORY_PREFIX = "#cat:"
+
+
+def idf(df: int, n: int) -> float:
+    """Inverse document frequency (the BM25 form): near 0 for a term on every post."""
+    df = max(df, 1)
+    n = max(n, df)
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def tag_term(slug: str) -> str:
+    return f"{TAG_PREFIX}{slug}"[:64]
+
+
+def category_term(slug: str) -> str:
+    return f"{CATEGORY_PREFIX}{slug}"[:64]
+
+
+def kind_of(term: str) -> str:
+    if term.startswith(TAG_PREFIX):
+        return "tags"
+    if term.startswith(CATEGORY_PREFIX):
+        return "categories"
+    return "text"
+
+
+def _scaled(weights: dict[str, float], norm: float, scale: float) -> dict[str, float]:
+    if norm == 0 or scale <= 0:
+        return {}
+    factor = math.sqrt(scale) / norm
+    return {term: w * factor for term, w in weights.items()}
+
+
+def build_vector(
+    *,
+    counts: Mapping[str, float],
+    tag_terms: Iterable[str],
+    category_terms: Iterable[str],
+    df: Mapping[str, int],
+    n: int,
+    weights: Mapping[str, float],
+    terms_per_post: int,
+) -> dict[str, float]:
+    """The post's weighted vector from its boosted term counts, tags and categories."""
+    tf = {term: (1.0 + math.log(c) if c >= 1 else c) for term, c in counts.items()}
+    length = math.sqrt(sum(v * v for v in tf.values()))
+    if len(tf) > terms_per_post:
+        strongest = sorted(tf, key=lambda t: (-tf[t] * idf(df.get(t, 1), n), t))[:terms_per_post]
+        text = {t: tf[t] for t in strongest}
+    else:
+        text = tf
+    return {
+        **_scaled(text, length, weights["text"]),
+        **_by_rarity(tag_terms, df, n, weights["tags"]),
+        **_by_rarity(category_terms, df, n, weights["categories"]),
+    }
+
+
+def _by_rarity(terms: Iterable[str], df: Mapping[str, int], n: int, scale: float) -> dict:
+    """Tags (or categories) weighted by how rare they are relative to a tag on a single post, so
+    two posts sharing only a tag found on half the posts score almost nothing from it; divided
+    by the square root of their number, so a post with many tags does not match everything."""
+    terms = list(terms)
+    if not terms or scale <= 0:
+        return {}
+    factor = math.sqrt(scale) / math.sqrt(len(terms))
+    return {t: factor for t in terms}
+
+
+def rarity(df: int, n: int) -> float:
+    """A term's inverse document frequency relative to a term found on a single post (0..1)."""
+    return idf(df, n) / idf(1, n)
+
+
+def similarity(
+    a: Mapping[str, float], b: Mapping[str, float], rarities: Mapping[str, float]
+) -> float:
+    """Sum over shared terms of both weights times the term's current rarity squared
+    (symmetric)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] * rarities.get(t, 1.0) ** 2 for t, w in a.items() if t in b)
+
+
+def reason(
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    *,
+    rarities: Mapping[str, float],
+    names: Mapping[str, str],
+    top_terms: int = 4,
+) -> str:
+    """Why b was suggested for a, for editors: shared tags, categories and strongest terms."""
+    shared = [(a[t] * b[t] * rarities.get(t, 1.0) ** 2, t) for t in a.keys() & b.keys()]
+    shared.sort(reverse=True)
+    parts = []
+    tags = [names.get(t, t[len(TAG_PREFIX) :]) for _, t in shared if kind_of(t) == "tags"]
+    cats = [
+        names.get(t, t[len(CATEGORY_PREFIX) :]) for _, t in shared if kind_of(t) == "categories"
+    ]
+    words = [t for _, t in shared if kind_of(t) == "text"][:top_terms]
+    if tags:
+        parts.append("tags: " + ", ".join(tags))
+    if cats:
+        parts.append("categories: " + ", ".join(cats))
+    if words:
+        parts.append("terms: " + ", ".join(words))
+    return "; ".join(parts)[:300]
