@@ -119,6 +119,7 @@ class PostDetailView(DetailView):
             .first(),
             "categories": categories,
             "tags": list(post.tags.all()),
+            "canonical_url": self.request.build_absolute_uri(post.get_absolute_url()),
         }
         return super().get_context_data(**context, **kwargs)
 

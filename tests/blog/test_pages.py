@@ -190,3 +190,10 @@ def test_not_found_page_uses_the_site_look(client, site):
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html and "Policy Ledger" in html
+
+
+def test_canonical_address_ignores_the_query_string(client, full_post):
+    html = client.get(full_post.get_absolute_url() + "?utm_source=x&page=3").content.decode()
+    canonical = f"http://testserver{full_post.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert "utm_source" not in html.split("</head>", 1)[0]
