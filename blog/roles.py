@@ -37,8 +37,9 @@ ROLE_PERMISSIONS = {
 }
 
 
-def sync_role_groups(apps) -> None:
-    """Create the groups and set their permissions to exactly ROLE_PERMISSIONS."""
+def grant_role_permissions(apps, role_permissions: dict, *, exact: bool) -> None:
+    """Give each role group the listed permissions: exactly those (``exact``) or in addition to
+    what it has. Creates the groups, and the permissions of models just migrated."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -48,7 +49,7 @@ def sync_role_groups(apps) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, triples in ROLE_PERMISSIONS.items():
+    for name, triples in role_permissions.items():
         group, _ = Group.objects.get_or_create(name=name)
         perms = [
             Permission.objects.get(
@@ -56,7 +57,15 @@ def sync_role_groups(apps) -> None:
             )
             for app_label, model, codename in triples
         ]
-        group.permissions.set(perms)
+        if exact:
+            group.permissions.set(perms)
+        else:
+            group.permissions.add(*perms)
+
+
+def sync_role_groups(apps) -> None:
+    """Create the groups and set their permissions to exactly ROLE_PERMISSIONS."""
+    grant_role_permissions(apps, ROLE_PERMISSIONS, exact=True)
 
 
 # Added by migration 0004 (after the related-posts models exist): Editors pin and exclude
@@ -77,22 +86,4 @@ RELATED_POSTS_PERMISSIONS = {
 
 def grant_related_posts_permissions(apps) -> None:
     """Add RELATED_POSTS_PERMISSIONS to the role groups."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, triples in RELATED_POSTS_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *[
-                Permission.objects.get(
-                    content_type__app_label=app_label, content_type__model=model, codename=code
-                )
-                for app_label, model, code in triples
-            ]
-        )
+    grant_role_permissions(apps, RELATED_POSTS_PERMISSIONS, exact=False)
