@@ -93,10 +93,14 @@ def main() -> None:
         )
         print(f"seed_demo --posts {args.posts}: {time.perf_counter() - started:.1f} s")
 
+    prod_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"], env=prod_env, check=True, cwd=ROOT
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers),
          "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+        env=prod_env,
         cwd=ROOT,
     )  # fmt: skip
     try:
