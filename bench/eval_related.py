@@ -15,7 +15,12 @@ of those the wrong one), some carry a couple of keyword tags, some have a coarse
 have nothing, so tag overlap alone is weak. The same run scores this engine, a plain TF-IDF
 cosine baseline and tag overlap alone on both corpora.
 
-    python bench/eval_related.py [--per-label 120] [--seed 4] [--corpus tuning|held-out|both]
+    python bench/eval_related.py [--per-label 120] [--seed 4] [--seeds 5]
+                                 [--corpus tuning|held-out|both]
+
+Each corpus is scored under several author simulations (seeds 4, 5, … : which posts get which
+tags and categories, and which docstrings are drawn when a package has more than --per-label);
+the summary gives the mean and the range. Seed 4 is the simulation the defaults were tuned on.
 
 Runs against throwaway SQLite databases in /tmp (one per corpus), never the site's database.
 """
@@ -321,12 +326,7 @@ def evaluate(name: str, per_label: int, seed: int, workdir: str) -> dict[str, fl
     simulate_authors(corpus, category_of, rng)
     labels = Counter(d["label"] for d in corpus)
     tagged = sum(1 for d in corpus if d["tags"])
-    print(
-        f"[{name}] {len(corpus)} docstrings from {len(labels)} {description}; {tagged} tagged "
-        f"({100 * tagged / len(corpus):.0f} %), "
-        f"{sum(1 for d in corpus if d['category'])} with a category."
-    )
-    use_fresh_database(os.path.join(workdir, f"{name}.sqlite3"))
+    use_fresh_database(os.path.join(workdir, f"{name}-{seed}.sqlite3"))
     ours, elapsed = engine(corpus)
     results = {
         "related-posts engine": precision_at_k(corpus, ours),
@@ -334,16 +334,50 @@ def evaluate(name: str, per_label: int, seed: int, workdir: str) -> dict[str, fl
         "tag overlap alone": precision_at_k(corpus, tag_overlap(corpus)),
         "random (expected)": sum((c / len(corpus)) ** 2 for c in labels.values()),
     }
-    for method, value in results.items():
-        print(f"[{name}] precision@{K}  {method:<22} {value:.3f}")
-    print(f"[{name}] engine rebuild {elapsed:.1f} s")
+    print(
+        f"[{name} seed {seed}] {len(corpus)} docstrings from {len(labels)} {description}; "
+        f"{tagged} tagged ({100 * tagged / len(corpus):.0f} %), "
+        f"{sum(1 for d in corpus if d['category'])} with a category; engine rebuild "
+        f"{elapsed:.1f} s; p@{K}: "
+        + ", ".join(f"{method} {value:.3f}" for method, value in results.items())
+    )
     return results
+
+
+def summary(figures: dict[str, list[dict[str, float]]]) -> None:
+    """Mean over the author simulations (min–max when there are several), per corpus."""
+    names = list(figures)
+    runs = len(next(iter(figures.values())))
+
+    def cell(values: list[float]) -> str:
+        mean = sum(values) / len(values)
+        return (
+            f"{mean:.3f}"
+            if len(values) == 1
+            else f"{mean:.3f} ({min(values):.3f}–{max(values):.3f})"
+        )
+
+    print()
+    print(
+        f"precision@{K}, mean of {runs} author simulation(s)" + (" (min–max)" if runs > 1 else "")
+    )
+    print(f"| Method (same run) | {' | '.join(names)} |")
+    print(f"| --- | {' | '.join('---:' for _ in names)} |")
+    for method in figures[names[0]][0]:
+        row = [cell([r[method] for r in figures[n]]) for n in names]
+        print(f"| {method} | {' | '.join(row)} |")
+    leads = [
+        cell([r["related-posts engine"] - r["plain TF-IDF cosine"] for r in figures[n]])
+        for n in names
+    ]
+    print(f"| engine − TF-IDF | {' | '.join(leads)} |")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-label", type=int, default=120)
-    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=4, help="first author-simulation seed")
+    parser.add_argument("--seeds", type=int, default=5, help="how many simulations per corpus")
     parser.add_argument("--corpus", choices=["tuning", "held-out", "both"], default="both")
     args = parser.parse_args()
 
@@ -355,12 +389,11 @@ def main():
     django.setup()
 
     names = list(CORPORA) if args.corpus == "both" else [args.corpus]
-    figures = {name: evaluate(name, args.per_label, args.seed, workdir) for name in names}
-    print()
-    print(f"| Method (same run) | {' | '.join(f'{n} p@{K}' for n in names)} |")
-    print(f"| --- | {' | '.join('---:' for _ in names)} |")
-    for method in next(iter(figures.values())):
-        print(f"| {method} | {' | '.join(f'{figures[n][method]:.3f}' for n in names)} |")
+    seeds = range(args.seed, args.seed + args.seeds)
+    figures = {
+        name: [evaluate(name, args.per_label, seed, workdir) for seed in seeds] for name in names
+    }
+    summary(figures)
 
 
 if __name__ == "__main__":
