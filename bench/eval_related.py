@@ -251,8 +251,9 @@ def use_fresh_database(path: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def engine(corpus) -> tuple[dict[int, list[int]], float]:
-    """Load the corpus as published posts, run rebuild_related, read the stored lists."""
+def load(corpus) -> dict[int, int]:
+    """Load the corpus as published posts with their tags and categories; returns the index in
+    the corpus of each post's primary key."""
     import datetime
 
     from django.contrib.auth import get_user_model
@@ -260,8 +261,7 @@ def engine(corpus) -> tuple[dict[int, list[int]], float]:
     from django.utils import timezone
     from taggit.models import Tag, TaggedItem
 
-    from blog.models import Category, Post, RelatedPost
-    from blog.related.services import related_rebuild
+    from blog.models import Category, Post
 
     user = get_user_model().objects.create(username="eval")
     categories = {
@@ -298,11 +298,22 @@ def engine(corpus) -> tuple[dict[int, list[int]], float]:
         for post, doc in zip(posts, corpus, strict=True)
         for name in doc["tags"]
     )
-    index_of = {post.pk: i for i, post in enumerate(posts)}
+    return {post.pk: i for i, post in enumerate(posts)}
+
+
+def engine_lists(index_of: dict[int, int], **weights: float) -> tuple[dict[int, list[int]], float]:
+    """Run rebuild_related (optionally with other signal weights), read the stored lists."""
+    from django.test import override_settings
+
+    from blog.models import RelatedPost
+    from blog.related.conf import DEFAULT_WEIGHTS
+    from blog.related.services import related_rebuild
+
     RelatedPost.objects.all().delete()
-    started = time.perf_counter()
-    related_rebuild()
-    elapsed = time.perf_counter() - started
+    with override_settings(RELATED_POSTS_WEIGHTS={**DEFAULT_WEIGHTS, **weights}):
+        started = time.perf_counter()
+        related_rebuild()
+        elapsed = time.perf_counter() - started
     suggestions = defaultdict(list)
     for post_id, related_id in RelatedPost.objects.order_by("post_id", "rank").values_list(
         "post_id", "related_id"
@@ -327,9 +338,12 @@ def evaluate(name: str, per_label: int, seed: int, workdir: str) -> dict[str, fl
     labels = Counter(d["label"] for d in corpus)
     tagged = sum(1 for d in corpus if d["tags"])
     use_fresh_database(os.path.join(workdir, f"{name}-{seed}.sqlite3"))
-    ours, elapsed = engine(corpus)
+    index_of = load(corpus)
+    ours, elapsed = engine_lists(index_of)
+    text_only, _ = engine_lists(index_of, tags=0.0, categories=0.0)
     results = {
         "related-posts engine": precision_at_k(corpus, ours),
+        "engine, text only": precision_at_k(corpus, text_only),
         "plain TF-IDF cosine": precision_at_k(corpus, tfidf_baseline(corpus)),
         "tag overlap alone": precision_at_k(corpus, tag_overlap(corpus)),
         "random (expected)": sum((c / len(corpus)) ** 2 for c in labels.values()),
