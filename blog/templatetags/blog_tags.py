@@ -1,6 +1,8 @@
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count
+from taggit.models import TaggedItem
 
 from blog.models import Category, Post
 
@@ -26,10 +28,13 @@ def sidebar_data() -> dict:
                 .values("name", "slug", "post_count")
             ),
             "tags": list(
-                published.exclude(tags__isnull=True)
-                .values("tags__name", "tags__slug")
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Post),
+                    object_id__in=published.values("pk"),
+                )
+                .values("tag__name", "tag__slug")
                 .annotate(post_count=Count("pk"))
-                .order_by("-post_count", "tags__name")[:SIDEBAR_TAG_COUNT]
+                .order_by("-post_count", "tag__name")[:SIDEBAR_TAG_COUNT]
             ),
             "recent": list(published.order_by("-published_at", "-pk")[:SIDEBAR_RECENT_COUNT]),
         }
