@@ -467,6 +467,8 @@ def posts_plan(
             featured_image=(
                 f"featured/demo/{slugify(spec['name'])}-{variant + 1}.jpg" if has_image else ""
             ),
+            featured_image_width=IMAGE_SIZE[0] if has_image else None,
+            featured_image_height=IMAGE_SIZE[1] if has_image else None,
             featured_image_alt=(
                 f"Abstract illustration in the colours of the {spec['name']} section"
                 if has_image

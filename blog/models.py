@@ -103,7 +103,15 @@ class Post(models.Model):
         "javascript: links are removed. A quote's last line starting with — is its attribution."
     )
     body_html = models.TextField(editable=False, default="")
-    featured_image = models.ImageField(upload_to="featured/%Y/%m/", blank=True)
+    featured_image = models.ImageField(
+        upload_to="featured/%Y/%m/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+    )
+    # Stored with the row so pages never open the image file to size it.
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_alt = models.CharField(
         max_length=200,
         blank=True,

@@ -197,3 +197,13 @@ def test_canonical_address_ignores_the_query_string(client, full_post):
     canonical = f"http://testserver{full_post.get_absolute_url()}"
     assert f'<link rel="canonical" href="{canonical}">' in html
     assert "utm_source" not in html.split("</head>", 1)[0]
+
+
+def test_post_page_survives_a_lost_image_file(client, full_post):
+    # A featured image whose file vanished from storage (restored backup, failed sync) must not
+    # break the page: its size comes from the row, not from opening the file.
+    full_post.featured_image.storage.delete(full_post.featured_image.name)
+    response = client.get(full_post.get_absolute_url())
+    assert response.status_code == 200
+    assert 'width="60" height="40"' in response.content.decode()
+    assert client.get("/").status_code == 200
