@@ -22,8 +22,8 @@ FORMATS = {
 }
 
 
-def reencode_image(data: bytes) -> tuple[bytes, str, str]:
-    """Decode an upload and encode it again; returns (bytes, extension, content type).
+def reencode_image(data: bytes) -> tuple[bytes, str, str, tuple[int, int]]:
+    """Decode an upload and encode it again; returns (bytes, extension, content type, size).
 
     Raises forms.ValidationError with a message for editors when the file is not an acceptable
     image; the pixel limits are checked from the header, before anything is decoded.
@@ -54,10 +54,11 @@ def reencode_image(data: bytes) -> tuple[bytes, str, str]:
             out = io.BytesIO()
             options = {"quality": 88, "optimize": True} if image_format == "JPEG" else {}
             image.save(out, image_format, **options)
+            size = image.size
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise forms.ValidationError("This image is damaged or truncated.") from exc
     extension, content_type = FORMATS[image_format]
-    return out.getvalue(), extension, content_type
+    return out.getvalue(), extension, content_type, size
 
 
 class CleanImageField(forms.ImageField):
@@ -72,5 +73,5 @@ class CleanImageField(forms.ImageField):
                 f"This file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
             )
         upload.seek(0)
-        content, extension, content_type = reencode_image(upload.read())
+        content, extension, content_type, _ = reencode_image(upload.read())
         return SimpleUploadedFile(f"{uuid.uuid4().hex}.{extension}", content, content_type)

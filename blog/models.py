@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.images import get_image_dimensions
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -103,12 +104,7 @@ class Post(models.Model):
         "javascript: links are removed. A quote's last line starting with — is its attribution."
     )
     body_html = models.TextField(editable=False, default="")
-    featured_image = models.ImageField(
-        upload_to="featured/%Y/%m/",
-        blank=True,
-        width_field="featured_image_width",
-        height_field="featured_image_height",
-    )
+    featured_image = models.ImageField(upload_to="featured/%Y/%m/", blank=True)
     # Stored with the row so pages never open the image file to size it.
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -167,6 +163,7 @@ class Post(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
+        self.fill_image_size()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -175,6 +172,16 @@ class Post(models.Model):
             "blog:post_detail",
             kwargs={"year": when.year, "month": f"{when.month:02d}", "slug": self.slug},
         )
+
+    def fill_image_size(self) -> None:
+        """Record a newly attached image's size (read from the upload in hand, never from
+        storage); a post without an image has none."""
+        if not self.featured_image:
+            self.featured_image_width = self.featured_image_height = None
+        elif not self.featured_image._committed:
+            self.featured_image_width, self.featured_image_height = get_image_dimensions(
+                self.featured_image.file
+            )
 
     @property
     def is_public(self) -> bool:

@@ -45,7 +45,7 @@ def png_header_only(width: int, height: int) -> bytes:
 
 def test_polyglot_png_with_html_is_stored_as_a_clean_png():
     polyglot = encoded("PNG") + b"<html><script>alert(1)</script></html>"
-    content, extension, content_type = reencode_image(polyglot)
+    content, extension, content_type, _ = reencode_image(polyglot)
     assert extension == "png" and content_type == "image/png"
     assert b"<script" not in content
 
@@ -55,9 +55,9 @@ def test_camera_exif_is_dropped_and_orientation_applied():
     exif[0x0112] = 6  # rotate 90° when shown
     exif[0x010F] = "PhoneMaker"  # camera make
     exif[0x0131] = "Camera app 1.0"  # software
-    content, _, _ = reencode_image(encoded("JPEG", size=(40, 30), exif=exif.tobytes()))
+    content, _, _, size = reencode_image(encoded("JPEG", size=(40, 30), exif=exif.tobytes()))
     with Image.open(io.BytesIO(content)) as image:
-        assert image.size == (30, 40)
+        assert image.size == size == (30, 40)
         assert not image.getexif()
 
 
@@ -99,3 +99,5 @@ def test_admin_stores_a_generated_name_and_refuses_svg(client, author):
     name = Post.objects.get().featured_image.name
     assert name.startswith("featured/") and ".." not in name and "passwd" not in name
     assert name.endswith(".jpg")
+    post = Post.objects.get()
+    assert (post.featured_image_width, post.featured_image_height) == (40, 30)
