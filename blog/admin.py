@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from blog.forms import PostAdminForm
 from blog.models import Category, Post, RelatedPost, RelatedPostOverride, SiteIdentity
+from blog.services import post_slug_change
 
 
 class RelatedPostOverrideInline(admin.TabularInline):
@@ -132,6 +133,8 @@ class PostAdmin(admin.ModelAdmin):
         if not change and not can_edit_others(request.user):
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            post_slug_change(post=obj, old_slug=form.initial.get("slug", ""))
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -201,6 +201,17 @@ class Post(models.Model):
         return self.featured_image_alt or self.featured_image_caption or self.title
 
 
+class PostRedirect(models.Model):
+    """An address a post used to have: old links keep working after its slug changes."""
+
+    old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.post.slug}"
+
+
 from blog.related.models import (  # noqa: E402, F401  (models of the related-posts engine)
     PostIndex,
     PostTerm,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from blog.models import Category, Post
+from blog.models import Category, Post, PostRedirect
 from blog.related.display import related_block
 from ratings.querysets import with_ratings
 
@@ -99,7 +99,19 @@ class PostDetailView(DetailView):
         return Post.objects.published().for_detail()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = (
+                PostRedirect.objects.filter(
+                    old_slug=self.kwargs["slug"], post__in=Post.objects.published()
+                )
+                .select_related("post")
+                .first()
+            )
+            if moved is None:
+                raise
+            return redirect(moved.post, permanent=True)
         when = timezone.localtime(self.object.published_at)
         if (when.year, when.month) != (self.kwargs["year"], self.kwargs["month"]):
             return redirect(self.object, permanent=True)
