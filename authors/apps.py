@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AuthorsConfig(AppConfig):
     name = "authors"
     verbose_name = "Authors"
+
+    def ready(self):
+        from blog.extensions import register_post_section
+
+        # The bio box under every post: "<Name> has <n> posts on <Site>".
+        register_post_section("authors/_post_author_box.html", slot="after_body", order=30)

@@ -64,7 +64,7 @@ def child(size: int, chunk_size: int) -> dict:
     from taggit.models import Tag, TaggedItem
 
     from blog.models import Post
-    from blog.related.services import related_rebuild, related_refresh_for_post
+    from related.services import related_rebuild, related_refresh_for_post
 
     call_command("migrate", verbosity=0)
     # Empty the tables in SQL: a Django delete() of a previous run's 100,000 posts would load

@@ -172,7 +172,7 @@ def harvest(sources: list[tuple[str, Path]], per_label: int, rng: random.Random)
 
 def simulate_authors(corpus: list[dict], category_of: dict[str, str], rng: random.Random) -> None:
     """Tags and categories as forgetful, inconsistent authors would set them."""
-    from blog.related.text import tokens
+    from related.text import tokens
 
     labels = sorted({d["label"] for d in corpus})
     for doc in corpus:
@@ -306,8 +306,8 @@ def engine_lists(index_of: dict[int, int], **weights: float) -> tuple[dict[int, 
     from django.test import override_settings
 
     from blog.models import RelatedPost
-    from blog.related.conf import DEFAULT_WEIGHTS
-    from blog.related.services import related_rebuild
+    from related.conf import DEFAULT_WEIGHTS
+    from related.services import related_rebuild
 
     RelatedPost.objects.all().delete()
     with override_settings(RELATED_POSTS_WEIGHTS={**DEFAULT_WEIGHTS, **weights}):

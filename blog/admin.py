@@ -2,48 +2,10 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
-from blog.models import Category, Post, RelatedPost, RelatedPostOverride, SiteIdentity
+from blog.models import Category, Post
 from blog.services import post_slug_change
-
-
-class RelatedPostOverrideInline(admin.TabularInline):
-    """Editors pin posts to the top of this post's related list or keep posts out of it; the
-    list is recomputed when they save, and their choices survive every recomputation."""
-
-    model = RelatedPostOverride
-    fk_name = "post"
-    extra = 0
-    fields = ["kind", "other", "position"]
-    raw_id_fields = ["other"]
-    verbose_name = "related post pin or exclusion"
-    verbose_name_plural = "Related posts: pins and exclusions"
-
-
-class RelatedPostInline(admin.TabularInline):
-    """The computed related posts, read-only, with why each was suggested."""
-
-    model = RelatedPost
-    fk_name = "post"
-    extra = 0
-    can_delete = False
-    fields = ["rank", "related", "score_display", "pinned", "reason"]
-    readonly_fields = fields
-    verbose_name = "suggested related post"
-    verbose_name_plural = "Related posts: current suggestions (computed)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("related")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="Score")
-    def score_display(self, obj):
-        return f"{obj.score:.3f}"
 
 
 def can_edit_others(user) -> bool:
@@ -72,7 +34,6 @@ class PostAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories"]
     actions = ["publish_selected"]
-    inlines = [RelatedPostOverrideInline, RelatedPostInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "excerpt", "body", "opened_version"]}),
         (
@@ -90,6 +51,10 @@ class PostAdmin(admin.ModelAdmin):
         ("Filing", {"fields": ["categories", "tags"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # Apps built on the blog (related posts, …) add theirs through blog.extensions.
+        return [*super().get_inlines(request, obj), *post_inlines()]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -173,14 +138,3 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(SiteIdentity)
-class SiteIdentityAdmin(admin.ModelAdmin):
-    list_display = ["name", "tagline"]
-
-    def has_add_permission(self, request):
-        return not SiteIdentity.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False

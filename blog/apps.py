@@ -7,4 +7,3 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from blog import signals  # noqa: F401
-        from blog.related import signals as related_signals  # noqa: F401

@@ -2,7 +2,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from blog.models import Category, Post, SiteIdentity
+from blog.models import Category, Post
+from core.models import SiteIdentity
 
 FEED_LENGTH = 20
 

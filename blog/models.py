@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.images import get_image_dimensions
 from django.db import models
 from django.db.models import Q
@@ -10,38 +9,6 @@ from taggit.managers import TaggableManager
 
 from blog.querysets import PostQuerySet
 from blog.rendering import render_markdown
-
-SITE_IDENTITY_CACHE_KEY = "blog:site-identity"
-
-
-class SiteIdentity(models.Model):
-    """The site's name and tagline, editable in the admin; there is one row."""
-
-    name = models.CharField(max_length=100, default="Group Blog")
-    tagline = models.CharField(max_length=200, blank=True, default="")
-    description = models.TextField(
-        blank=True, help_text="Shown in feeds and search-engine descriptions of the home page."
-    )
-
-    class Meta:
-        verbose_name = "site identity"
-        verbose_name_plural = "site identity"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls) -> "SiteIdentity":
-        """The one identity row, from the cache when possible (saving it clears the cache)."""
-        identity = cache.get(SITE_IDENTITY_CACHE_KEY)
-        if identity is None:
-            identity = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(SITE_IDENTITY_CACHE_KEY, identity, 60 * 60)
-        return identity
 
 
 class Category(models.Model):
@@ -65,17 +32,22 @@ class Category(models.Model):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
 
-def unique_slug(model, title: str, *, exclude_pk=None, max_length: int = 200) -> str:
-    """A slug made from the title (unicode kept), suffixed -2, -3 … until no other row has it."""
+def unique_slug(title: str, *, taken, max_length: int = 200) -> str:
+    """The site's one slug rule: the title slugified (unicode kept), suffixed -2, -3 … until it
+    is not in ``taken`` — a set of slugs already used, or a queryset of rows with a ``slug``
+    (only the rows sharing the slug's stem are read). A set gets the new slug added, so a batch
+    of posts can be given slugs without a query each."""
     base = slugify(title, allow_unicode=True)[: max_length - 8].strip("-") or "post"
-    taken = set(
-        model.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    if isinstance(taken, models.QuerySet):
+        taken = set(taken.filter(slug__startswith=base).values_list("slug", flat=True))
+        remember = False
+    else:
+        remember = True
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
+    if remember:
+        taken.add(slug)
     return slug
 
 
@@ -159,7 +131,7 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
+            self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
@@ -210,12 +182,3 @@ class PostRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.post.slug}"
-
-
-from blog.related.models import (  # noqa: E402, F401  (models of the related-posts engine)
-    PostIndex,
-    PostTerm,
-    RelatedPost,
-    RelatedPostOverride,
-    TermStat,
-)

@@ -48,15 +48,6 @@ class PostQuerySet(models.QuerySet):
         """Posts published in the month (in the site's time zone)."""
         return self.filter(published_at__year=year, published_at__month=month)
 
-    def related_to(self, post) -> PostQuerySet:
-        """The stored related posts of ``post`` in their rank order (chain after ``published()``
-        so a scheduled or withdrawn post is never shown), with only what the block displays."""
-        return (
-            self.filter(suggested_in__post=post)
-            .order_by("suggested_in__rank")
-            .only("title", "slug", "published_at", "created_at", "featured_image")
-        )
-
     def search(self, query: str) -> PostQuerySet:
         """Posts whose title, excerpt or body contain every word of the query."""
         result = self

@@ -8,7 +8,6 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from blog.models import Category, Post, PostRedirect
-from blog.related.display import related_block
 from ratings.querysets import with_ratings
 
 MAX_QUERY_LENGTH = 200
@@ -122,7 +121,6 @@ class PostDetailView(DetailView):
         published = Post.objects.published().select_related("author")
         categories = list(post.categories.all())
         context = {
-            "related": related_block(post, categories=categories),
             "previous_post": published.filter(published_at__lt=post.published_at)
             .order_by("-published_at", "-pk")
             .first(),

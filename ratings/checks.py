@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.module_loading import import_string
 
 from ratings import conf
 
@@ -31,6 +32,25 @@ def check_ratings_settings(app_configs=None, **kwargs):
     proxies = conf.get("RATINGS_TRUSTED_PROXY_COUNT")
     if not isinstance(proxies, int) or proxies < 0:
         error("RATINGS_TRUSTED_PROXY_COUNT must be 0 or more.", "0 ignores X-Forwarded-For.", 5)
+    rule = conf.get("RATINGS_CLIENT_IP")
+    if rule is not None:
+        try:
+            if not callable(import_string(rule)):
+                raise ImportError(rule)
+        except (ImportError, TypeError, ValueError):
+            error(
+                f"RATINGS_CLIENT_IP {rule!r} is not an importable function.",
+                'A dotted path such as "myproject.client.client_ip", or None.',
+                8,
+            )
+        if isinstance(proxies, int) and proxies > 0:
+            errors.append(
+                checks.Warning(
+                    "RATINGS_TRUSTED_PROXY_COUNT is ignored because RATINGS_CLIENT_IP is set.",
+                    hint="Configure proxies in the function RATINGS_CLIENT_IP names.",
+                    id="ratings.W002",
+                )
+            )
     if conf.get("RATINGS_ONE_VOTE_PER_IP") and not conf.get("RATINGS_ALLOW_ANONYMOUS"):
         errors.append(
             checks.Warning(

@@ -24,6 +24,9 @@ DEFAULTS: dict = {
     "RATINGS_ONE_VOTE_PER_IP": False,
     # How many reverse proxies in front of the site append to X-Forwarded-For; 0 ignores it.
     "RATINGS_TRUSTED_PROXY_COUNT": 0,
+    # Dotted path to a function(request) -> client IP, for a project that has one rule for the
+    # client address everywhere; when set, RATINGS_TRUSTED_PROXY_COUNT is not used.
+    "RATINGS_CLIENT_IP": None,
     # Put schema.org AggregateRating in the page's JSON-LD once an object has a vote.
     "RATINGS_RICH_SNIPPETS": True,
     # The ratable models: "app_label.model" -> how to read it (see ModelSpec).

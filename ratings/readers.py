@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
 
 from ratings import conf
 
@@ -22,8 +23,12 @@ class Reader:
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR, or — when RATINGS_TRUSTED_PROXY_COUNT is n > 0 — the address the n-th proxy
-    from the right saw in X-Forwarded-For (entries further left are client-controlled)."""
+    """The project's rule when ``RATINGS_CLIENT_IP`` names one; else REMOTE_ADDR, or — when
+    RATINGS_TRUSTED_PROXY_COUNT is n > 0 — the address the n-th proxy from the right saw in
+    X-Forwarded-For (entries further left are client-controlled)."""
+    project_rule = conf.get("RATINGS_CLIENT_IP")
+    if project_rule:
+        return import_string(project_rule)(request)
     trusted = conf.get("RATINGS_TRUSTED_PROXY_COUNT")
     remote = request.META.get("REMOTE_ADDR", "")
     if trusted:

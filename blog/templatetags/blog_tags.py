@@ -1,47 +1,25 @@
 from django import template
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db.models import Count
-from taggit.models import TaggedItem
+from django.utils.safestring import SafeString, mark_safe
 
-from blog.models import Category, Post
+from blog.extensions import post_sections
+from blog.sidebar import sidebar_data
 
 register = template.Library()
-
-SIDEBAR_CACHE_KEY = "blog:sidebar"
-SIDEBAR_CACHE_SECONDS = 600
-SIDEBAR_TAG_COUNT = 25
-SIDEBAR_RECENT_COUNT = 5
-
-
-def sidebar_data() -> dict:
-    """Categories and tags with published-post counts, and the newest posts (three queries, then
-    cached until a post or category changes, or ten minutes pass for scheduled posts)."""
-    data = cache.get(SIDEBAR_CACHE_KEY)
-    if data is None:
-        published = Post.objects.published()
-        data = {
-            "categories": list(
-                Category.objects.filter(posts__in=published)
-                .annotate(post_count=Count("posts"))
-                .order_by("name")
-                .values("name", "slug", "post_count")
-            ),
-            "tags": list(
-                TaggedItem.objects.filter(
-                    content_type=ContentType.objects.get_for_model(Post),
-                    object_id__in=published.values("pk"),
-                )
-                .values("tag__name", "tag__slug")
-                .annotate(post_count=Count("pk"))
-                .order_by("-post_count", "tag__name")[:SIDEBAR_TAG_COUNT]
-            ),
-            "recent": list(published.order_by("-published_at", "-pk")[:SIDEBAR_RECENT_COUNT]),
-        }
-        cache.set(SIDEBAR_CACHE_KEY, data, SIDEBAR_CACHE_SECONDS)
-    return data
 
 
 @register.inclusion_tag("blog/_sidebar.html")
 def blog_sidebar() -> dict:
+    """Categories, tags and recent posts (three queries, then cached)."""
     return sidebar_data()
+
+
+@register.simple_tag(takes_context=True)
+def post_page_sections(context, slot: str) -> SafeString:
+    """What other apps registered for this slot of the post page (``blog.extensions``), each
+    rendered with the page's context."""
+    engine = context.template.engine
+    parts = []
+    for name in post_sections(slot):
+        with context.push():
+            parts.append(engine.get_template(name).render(context))
+    return mark_safe("".join(parts))

@@ -21,6 +21,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}.")
 
 
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
@@ -28,7 +41,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 INSTALLED_APPS = [
-    "blog.admin_apps.BlogAdminConfig",
+    "core.admin_apps.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
-    "authors",
+    "core",
     "blog",
+    "authors",
+    "related",
     "ratings",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "blog.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -60,14 +76,14 @@ ROOT_URLCONF = "config.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "blog.context_processors.site_identity",
+                "core.context_processors.site_identity",
             ],
         },
     },
@@ -105,7 +121,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "blog.cache.FaultTolerantRedisCache",
+            "BACKEND": "core.cache.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             "KEY_PREFIX": "groupblog",
@@ -128,7 +144,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 
@@ -137,6 +152,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
+
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: none, the header is
+# ignored). One rule for every use of the client address: admin sign-in throttle, vote limits.
+TRUSTED_PROXY_COUNT = env_int(
+    "DJANGO_TRUSTED_PROXY_COUNT", env_int("RATINGS_TRUSTED_PROXY_COUNT", 0, minimum=0), minimum=0
+)
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -169,5 +190,5 @@ RATINGS_MODELS = {
     }
 }
 RATINGS_MODERATOR_GROUPS = ["Editors"]
-# Set to the number of reverse proxies that append to X-Forwarded-For (0 ignores the header).
-RATINGS_TRUSTED_PROXY_COUNT = int(os.environ.get("RATINGS_TRUSTED_PROXY_COUNT", "0"))
+# The rate limit counts votes per client address under the site's one rule (core.client).
+RATINGS_CLIENT_IP = "core.client.client_ip"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from blog.models import SiteIdentity
+from core.models import SiteIdentity
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory
 
 

@@ -12,6 +12,7 @@ def test_project_settings_pass():
 
 
 def test_bad_values_are_reported(settings):
+    settings.RATINGS_CLIENT_IP = None
     settings.RATINGS_MAX_SCORE = 1
     settings.RATINGS_RATE_LIMIT = (60,)
     settings.RATINGS_CLOSE_AFTER_DAYS = 0
@@ -32,3 +33,14 @@ def test_allow_list_must_name_real_models_and_fields(settings):
         "blog.post": {"public": "nope", "owner_field": "writer", "parents": "author"},
     }
     assert ids() == ["ratings.E010", "ratings.E011", "ratings.E012", "ratings.E013"]
+
+
+def test_client_address_rule_must_be_importable(settings):
+    settings.RATINGS_CLIENT_IP = "nowhere.to.be.found"
+    assert ids() == ["ratings.E008"]
+
+
+def test_proxy_count_beside_a_project_rule_is_flagged_as_ignored(settings):
+    settings.RATINGS_CLIENT_IP = "core.client.client_ip"
+    settings.RATINGS_TRUSTED_PROXY_COUNT = 2
+    assert ids() == ["ratings.W002"]

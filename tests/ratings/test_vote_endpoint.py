@@ -180,14 +180,22 @@ def test_ip_is_stored_only_as_a_keyed_hash(client, post):
     assert len(vote.ip_hash) == 64
 
 
-def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(client, settings):
+@pytest.mark.parametrize(
+    "trust",
+    [
+        {"TRUSTED_PROXY_COUNT": 1},  # the site's one rule, which ratings follows here
+        {"RATINGS_CLIENT_IP": None, "RATINGS_TRUSTED_PROXY_COUNT": 1},  # ratings on its own
+    ],
+)
+def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(client, settings, trust):
     settings.RATINGS_RATE_LIMIT = (1, 600)
     first, second, third = PostFactory.create_batch(3)
     client.post(vote_url(first), {"score": "4"}, HTTP_X_FORWARDED_FOR="10.0.0.1", **JSON)
     spoofed = client.post(vote_url(second), {"score": "4"}, HTTP_X_FORWARDED_FOR="10.0.0.2", **JSON)
     assert spoofed.status_code == 429  # the header changed nothing: same REMOTE_ADDR
 
-    settings.RATINGS_TRUSTED_PROXY_COUNT = 1
+    for name, value in trust.items():
+        setattr(settings, name, value)
     # The proxy appends the real client; anything left of it is client-controlled.
     behind_proxy = client.post(
         vote_url(third), {"score": "4"}, HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.50", **JSON

@@ -1,5 +1,0 @@
-from django.contrib.admin.apps import AdminConfig
-
-
-class BlogAdminConfig(AdminConfig):
-    default_site = "blog.admin_site.BlogAdminSite"

@@ -1,0 +1,37 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+from related.services import related_rebuild
+
+
+class Command(BaseCommand):
+    help = "Recompute the related-posts index and every post's related list, in bulk."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--chunk-size", type=int, default=1000, help="Posts read and written per batch."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+
+    def handle(self, *args, chunk_size, no_progress, **options):
+        """Rebuild all related-post lists from the published posts (streamed in chunks)."""
+        if chunk_size < 1:
+            self.stderr.write("--chunk-size must be at least 1.")
+            sys.exit(2)
+        started = time.perf_counter()
+        count = related_rebuild(
+            chunk_size=chunk_size, progress=None if no_progress else self.progress
+        )
+        if not no_progress:
+            self.stderr.write("")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"Related posts rebuilt for {count} published posts in {elapsed:.1f} s.")
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        self.stderr.write(f"\r{stage:<15} [{bar}] {done}/{total}", ending="")
+        self.stderr.flush()

@@ -1,0 +1,64 @@
+"""Pages are served whole when Redis is down: the cache only ever holds copies."""
+
+import pytest
+from django.core.cache import caches
+
+from core.cache import FaultTolerantRedisCache
+from tests.factories import PostFactory
+
+DOWN_REDIS = {
+    "default": {
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+UP_REDIS = {
+    "default": {
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/9",
+        "KEY_PREFIX": "groupblog-tests",
+    }
+}
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = DOWN_REDIS
+    cache = caches["default"]
+    assert isinstance(cache, FaultTolerantRedisCache)
+    cache.set("probe", "value")
+    assert cache.get("probe", "missed") == "missed"
+    yield
+    caches["default"].close()
+
+
+def test_pages_are_served_when_redis_is_down(client, db, redis_down):
+    post = PostFactory(title="Still readable")
+    assert "Still readable" in client.get("/").content.decode()
+    assert client.get(post.get_absolute_url()).status_code == 200
+    assert client.get("/search/", {"q": "readable"}).status_code == 200
+
+
+def test_saving_a_post_works_when_redis_is_down(db, redis_down):
+    post = PostFactory()
+    post.title = "Edited during an outage"
+    post.save()  # the sidebar invalidation must not fail the save
+
+
+def test_cache_is_used_when_redis_is_up(settings, client, db, django_assert_num_queries):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/9", socket_connect_timeout=0.5).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = UP_REDIS
+    cache = caches["default"]
+    assert isinstance(cache, FaultTolerantRedisCache)
+    cache.clear()
+    PostFactory()
+    client.get("/")  # fills the cache
+    with django_assert_num_queries(4):  # only the list itself: count, page, categories, tags
+        client.get("/")
+    cache.clear()
