@@ -5,12 +5,12 @@ from django.db.models import F, Q
 
 
 class PostIndex(models.Model):
-    """The full set of terms a published post was indexed with, so document frequencies can be
-    corrected when it changes or goes away. Keyed by the post's id rather than a foreign key: the
-    row must outlive a deleted post until its terms are counted out."""
+    """A published post is indexed: its terms are in the inverted index, computed from the text
+    whose signature is kept here, so a save that changed nothing the engine reads is skipped.
+    Keyed by the post's id rather than a foreign key: the row must outlive a deleted post until
+    the post is taken out of everyone's lists."""
 
     post_id = models.BigIntegerField(primary_key=True)
-    terms = models.TextField(help_text="Space-separated distinct terms, tags and categories.")
     signature = models.CharField(max_length=40)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -23,31 +23,59 @@ class PostIndex(models.Model):
 
 
 class PostTerm(models.Model):
-    """One weighted term of a published post's vector; indexed by term, this is the inverted
-    index that finds candidates without scanning all posts."""
+    """One weighted term of a published post's vector. The post's look-up terms, flagged, form
+    the inverted index through which posts meet their candidates without scanning all posts."""
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="related_terms")
     term = models.CharField(max_length=64)
     weight = models.FloatField()
+    lookup = models.BooleanField(
+        default=False, help_text="One of the post's most telling terms, used to find candidates."
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["post", "term"], name="related_term_once_per_post"),
         ]
-        indexes = [models.Index(fields=["term", "post", "weight"], name="related_term_postings")]
+        indexes = [
+            models.Index(
+                fields=["term", "post", "weight"],
+                condition=Q(lookup=True),
+                name="related_lookup_postings",
+            )
+        ]
 
     def __str__(self):
         return f"{self.term} ({self.weight:.3f})"
 
 
 class TermStat(models.Model):
-    """How many indexed posts contain a term (its document frequency)."""
+    """On how many posts a term was found when the statistics were last taken (its document
+    frequency). Rewritten by every full rebuild, read by every refresh."""
 
     term = models.CharField(max_length=64, primary_key=True)
     df = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return f"{self.term}: {self.df}"
+
+
+class CorpusStatistics(models.Model):
+    """When the term statistics were taken and over how many posts (one row), and how many
+    posts are indexed now: when the two counts drift apart the statistics are stale."""
+
+    posts = models.PositiveIntegerField(
+        default=0, help_text="Published posts the statistics were counted on."
+    )
+    indexed_posts = models.PositiveIntegerField(default=0, help_text="Posts indexed now.")
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "related-posts term statistics"
+        verbose_name_plural = "related-posts term statistics"
+
+    def __str__(self):
+        return f"statistics of {self.posts} posts"
 
 
 class RelatedPost(models.Model):

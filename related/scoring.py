@@ -1,20 +1,29 @@
-"""Term vectors and their similarity: pure functions, no database.
+"""Term vectors, look-up terms and similarity: pure functions, no database.
 
 A post's stored vector joins three parts, each scaled by the square root of its signal weight:
 text terms (field-boosted sublinear term frequency divided by the post's term-frequency length;
 the ``terms_per_post`` strongest by tf·idf kept), tags and categories (1/sqrt(count) each). The
-score of two posts sums, over the terms they share, both weights times the term's *current*
-rarity squared (inverse document frequency relative to a term found on one post), so
+score of two posts sums, over the terms they share, both weights times the term's rarity squared
+(inverse document frequency relative to a term found on one post), so
 
     score = text·tfidf_cosine-like + tags·tag_overlap + categories·category_overlap
 
 is symmetric, 0 when nothing or only everyday words are shared, at most the sum of the signal
-weights; a rare shared tag counts fully, a tag on half the posts almost nothing. Rarity is applied
-when scoring, not stored, so vectors indexed long ago stay comparable with new ones.
+weights; a rare shared tag counts fully, a tag on half the posts almost nothing.
+
+Rarity comes from the term statistics (document frequencies and post count) taken by the last
+full rebuild, not from live counts: every score in every stored list is then computed against
+the same statistics, so a score never depends on when it was computed, and the lists kept up to
+date one post at a time are exactly the lists a rebuild would make. A term the statistics have
+never seen counts as rare.
+
+Sums run over terms in sorted order, so the score of a pair is the same float whichever post is
+scored against which and whichever path (one post, or a rebuild) computes it.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 
@@ -27,6 +36,16 @@ def idf(df: int, n: int) -> float:
     df = max(df, 1)
     n = max(n, df)
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def rarity(df: int, n: int) -> float:
+    """A term's inverse document frequency relative to a term found on a single post (0..1)."""
+    return idf(df, n) / idf(1, n)
+
+
+def squared_rarities(terms: Iterable[str], df: Mapping[str, int], n: int) -> dict[str, float]:
+    """Each term's rarity squared, the factor a shared term is scored with."""
+    return {t: rarity(df.get(t, 0), n) ** 2 for t in terms}
 
 
 def tag_term(slug: str) -> str:
@@ -72,47 +91,59 @@ def build_vector(
         text = tf
     return {
         **_scaled(text, length, weights["text"]),
-        **_by_rarity(tag_terms, df, n, weights["tags"]),
-        **_by_rarity(category_terms, df, n, weights["categories"]),
+        **_evenly(tag_terms, weights["tags"]),
+        **_evenly(category_terms, weights["categories"]),
     }
 
 
-def _by_rarity(terms: Iterable[str], df: Mapping[str, int], n: int, scale: float) -> dict:
-    """Tags (or categories) weighted by how rare they are relative to a tag on a single post, so
-    two posts sharing only a tag found on half the posts score almost nothing from it; divided
-    by the square root of their number, so a post with many tags does not match everything."""
-    terms = list(terms)
+def _evenly(terms: Iterable[str], scale: float) -> dict:
+    """Tags (or categories) share their signal's weight evenly, so a post with many tags does
+    not match everything; their rarity is applied when scoring."""
+    terms = sorted(set(terms))
     if not terms or scale <= 0:
         return {}
     factor = math.sqrt(scale) / math.sqrt(len(terms))
     return {t: factor for t in terms}
 
 
-def rarity(df: int, n: int) -> float:
-    """A term's inverse document frequency relative to a term found on a single post (0..1)."""
-    return idf(df, n) / idf(1, n)
+def lookup_terms(
+    vector: Mapping[str, float],
+    df: Mapping[str, int],
+    n: int,
+    *,
+    limit: int,
+    max_df: int,
+) -> list[str]:
+    """The post's most telling terms (weight times rarity squared) among those on no more than
+    ``max_df`` posts (a term on many posts finds too much): its tags and categories, and the
+    words the statistics show on at least two posts (a word only this post has finds nothing,
+    and would crowd out those that do). Sorted by term."""
+    eligible = [
+        (w * rarity(df.get(t, 0), n) ** 2, t)
+        for t, w in vector.items()
+        if df.get(t, 0) <= max_df and (df.get(t, 0) >= 2 or kind_of(t) != "text")
+    ]
+    return sorted(t for _, t in heapq.nlargest(limit, eligible))
 
 
 def similarity(
-    a: Mapping[str, float], b: Mapping[str, float], rarities: Mapping[str, float]
+    a: Mapping[str, float], b: Mapping[str, float], rarities2: Mapping[str, float]
 ) -> float:
-    """Sum over shared terms of both weights times the term's current rarity squared
-    (symmetric)."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[t] * rarities.get(t, 1.0) ** 2 for t, w in a.items() if t in b)
+    """Sum over shared terms (in term order) of both weights times the term's rarity squared;
+    symmetric to the last bit."""
+    return sum(a[t] * b[t] * rarities2[t] for t in sorted(a.keys() & b.keys()))
 
 
 def reason(
     a: Mapping[str, float],
     b: Mapping[str, float],
     *,
-    rarities: Mapping[str, float],
+    rarities2: Mapping[str, float],
     names: Mapping[str, str],
     top_terms: int = 4,
 ) -> str:
     """Why b was suggested for a, for editors: shared tags, categories and strongest terms."""
-    shared = [(a[t] * b[t] * rarities.get(t, 1.0) ** 2, t) for t in a.keys() & b.keys()]
+    shared = [(a[t] * b[t] * rarities2[t], t) for t in a.keys() & b.keys()]
     shared.sort(reverse=True)
     parts = []
     tags = [names.get(t, t[len(TAG_PREFIX) :]) for _, t in shared if kind_of(t) == "tags"]

@@ -1,28 +1,38 @@
-import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from related.services import related_rebuild
+from related.rebuild import related_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the related-posts index and every post's related list, in bulk."
+    help = (
+        "Recompute the related-posts term statistics, index and every post's related list, in "
+        "bulk. Run it after bulk imports, after changing the RELATED_POSTS_* settings, and on "
+        "large blogs from a nightly or weekly schedule so the term statistics follow the blog."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--chunk-size", type=int, default=1000, help="Posts read and written per batch."
         )
+        parser.add_argument(
+            "--keep-statistics",
+            action="store_true",
+            help="Reuse the term statistics in force instead of counting them again (the lists "
+            "then come out exactly as the ones kept up to date after each change).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
-    def handle(self, *args, chunk_size, no_progress, **options):
+    def handle(self, *args, chunk_size, keep_statistics, no_progress, **options):
         """Rebuild all related-post lists from the published posts (streamed in chunks)."""
         if chunk_size < 1:
-            self.stderr.write("--chunk-size must be at least 1.")
-            sys.exit(2)
+            raise CommandError("--chunk-size must be at least 1.")
         started = time.perf_counter()
         count = related_rebuild(
-            chunk_size=chunk_size, progress=None if no_progress else self.progress
+            chunk_size=chunk_size,
+            progress=None if no_progress else self.progress,
+            keep_statistics=keep_statistics,
         )
         if not no_progress:
             self.stderr.write("")
