@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def sentences_by_label(rng) -> dict[str, list[str]]:
-    from eval_related import harvest
+    from eval_related import harvest, stdlib_sources
 
     result: dict[str, list[str]] = {}
-    for doc in harvest(10_000, rng):
+    for doc in harvest(stdlib_sources(), 10_000, rng):
         parts = [s.strip() for s in doc["body"].replace("\n", " ").split(". ") if len(s) > 30]
         result.setdefault(doc["label"], []).extend([doc["title"], *parts])
     return result
@@ -64,17 +64,18 @@ def child(size: int, chunk_size: int) -> dict:
     from taggit.models import Tag, TaggedItem
 
     from blog.models import Post
-    from related.services import related_rebuild, related_refresh_for_post
+    from related.rebuild import related_rebuild
+    from related.services import related_refresh_for_post
 
     call_command("migrate", verbosity=0)
     # Empty the tables in SQL: a Django delete() of a previous run's 100,000 posts would load
     # them all and inflate this size's peak memory.
     tables = [
-        "blog_relatedpost",
-        "blog_relatedpostoverride",
-        "blog_postterm",
-        "blog_postindex",
-        "blog_termstat",
+        "related_relatedpost",
+        "related_relatedpostoverride",
+        "related_postterm",
+        "related_postindex",
+        "related_termstat",
         TaggedItem._meta.db_table,
         Post.categories.through._meta.db_table,
         Post._meta.db_table,

@@ -305,9 +305,9 @@ def engine_lists(index_of: dict[int, int], **weights: float) -> tuple[dict[int, 
     """Run rebuild_related (optionally with other signal weights), read the stored lists."""
     from django.test import override_settings
 
-    from blog.models import RelatedPost
     from related.conf import DEFAULT_WEIGHTS
-    from related.services import related_rebuild
+    from related.models import RelatedPost
+    from related.rebuild import related_rebuild
 
     RelatedPost.objects.all().delete()
     with override_settings(RELATED_POSTS_WEIGHTS={**DEFAULT_WEIGHTS, **weights}):

@@ -1,7 +1,10 @@
 """Related posts: text and tag similarity, stored per post, kept fresh on publish.
 
-Modules: ``conf`` (settings with defaults), ``text`` (tokeniser, stop words, stemmer), ``scoring``
-(term vectors and their similarity, pure functions), ``models`` (inverted index and the stored
-lists), ``services`` (writes: index, refresh, withdraw, rebuild), ``display`` (the post page's
-block), ``signals`` (schedule a refresh after commit).
+Modules by job: ``conf`` (settings with defaults), ``text`` (tokeniser, stop words, stemmer),
+``scoring`` (vectors, look-up terms, similarity: pure functions), ``models`` (inverted index, term
+statistics, stored lists, editors' pins), ``index`` (text → a post's index entry), ``candidates``
+(the one candidate rule), ``lists`` (the one list rule, and how a stored list absorbs a change),
+``services`` (after one post changes), ``rebuild`` (everything, in bulk), ``signals`` (collect a
+transaction's changes, refresh after commit), ``display`` and ``templatetags`` (the post page's
+block), ``admin`` (the post admin's inlines).
 """
