@@ -133,34 +133,19 @@ def _index_and_list(post_id: int, row) -> None:
     def why(owner_vector, other_vector):
         return reason(owner_vector, other_vector, rarities2=rarities2, names=doc.names)
 
-    overrides = overrides_of({post_id} | set(found.scores) | _listing(post_id))
     own = build_list(
         post_id,
         found.scores,
         lambda other: why(entry.vector, found.shared[other]),
-        overrides.get(post_id, Overrides()),
+        overrides_of([post_id]).get(post_id, Overrides()),
     )
-    changed, rows, recompute = [post_id], list(own), []
-    neighbours = (set(found.scores) | _listing(post_id)) - {post_id}
-    current = stored_lists(neighbours)
-    for owner in sorted(neighbours):
-        score = found.scores.get(owner)
-        result = absorb(
-            owner=owner,
-            stored=current.get(owner, []),
-            changed=post_id,
-            score=score,
-            reason=why(found.shared[owner], entry.vector) if score is not None else "",
-            overrides=overrides.get(owner, Overrides()),
-        )
-        if result == RECOMPUTE:
-            recompute.append(owner)
-        elif result != UNCHANGED:
-            changed.append(owner)
-            rows += result
-    replace_lists(changed, rows)
-    if recompute:
-        _recompute_lists(recompute)
+    _update_neighbours(
+        post_id,
+        (set(found.scores) | _listing(post_id)) - {post_id},
+        scores=found.scores,
+        reason_for=lambda owner: why(found.shared[owner], entry.vector),
+        own_rows=own,
+    )
 
 
 def _withdraw(post_id: int, *, neighbour_ids: Iterable[int]) -> None:
@@ -168,17 +153,39 @@ def _withdraw(post_id: int, *, neighbour_ids: Iterable[int]) -> None:
         count_indexed(-1)
     PostTerm.objects.filter(post_id=post_id).delete()
     RelatedPost.objects.filter(post_id=post_id).delete()
-    owners = _listing(post_id)
+    _update_neighbours(
+        post_id,
+        _listing(post_id),
+        scores={},
+        reason_for=lambda owner: "",
+        recompute=neighbour_ids,
+    )
+
+
+def _update_neighbours(
+    post_id: int,
+    owners: set[int],
+    *,
+    scores: dict[int, float],
+    reason_for,
+    own_rows: list[RelatedPost] | None = None,
+    recompute: Iterable[int] = (),
+) -> None:
+    """Bring ``post_id`` into or out of the stored lists of ``owners`` at its new score with
+    each (absent: no longer a candidate), store its own new list if given, and recompute the
+    lists that cannot tell (and those named in ``recompute``)."""
+    recompute = set(recompute)
     overrides = overrides_of(owners)
     current = stored_lists(owners)
-    changed, rows, recompute = [], [], set(neighbour_ids)
-    for owner in sorted(owners - recompute):
+    changed, rows = ([post_id], list(own_rows)) if own_rows is not None else ([], [])
+    for owner in sorted(set(owners) - recompute):
+        score = scores.get(owner)
         result = absorb(
             owner=owner,
             stored=current.get(owner, []),
             changed=post_id,
-            score=None,
-            reason="",
+            score=score,
+            reason=reason_for(owner) if score is not None else "",
             overrides=overrides.get(owner, Overrides()),
         )
         if result == RECOMPUTE:
