@@ -131,7 +131,11 @@ def similarity(
 ) -> float:
     """Sum over shared terms (in term order) of both weights times the term's rarity squared;
     symmetric to the last bit."""
-    return sum(a[t] * b[t] * rarities2[t] for t in sorted(a.keys() & b.keys()))
+    shared = a.keys() & b.keys()
+    total = 0.0
+    for t in sorted(shared) if len(shared) > 1 else shared:
+        total += a[t] * b[t] * rarities2[t]
+    return total
 
 
 def reason(
