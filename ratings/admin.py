@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from ratings import conf
 from ratings.models import Criterion, RatingAggregate, RatingRule, RatingSet, Vote
-from ratings.querysets import score_distribution
+from ratings.selectors import score_distribution
 from ratings.services import votes_delete
 
 

@@ -6,6 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
+from ratings import conf
+from ratings.querysets import (
+    CriterionQuerySet,
+    RatingAggregateQuerySet,
+    RatingRuleQuerySet,
+    VoteQuerySet,
+)
+
 
 class RatingSet(models.Model):
     """What readers rate: one or more criteria, as stars or as thumbs up/down."""
@@ -33,6 +41,11 @@ class RatingSet(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def allowed_scores(self) -> range:
+        """Thumbs: 0 (down) or 1 (up); stars: 1 to RATINGS_MAX_SCORE."""
+        return range(0, 2) if self.mode == self.Mode.THUMBS else range(1, conf.max_score() + 1)
+
 
 class Criterion(models.Model):
     """One thing rated within a set, such as "Analysis" or "Sources"."""
@@ -43,6 +56,8 @@ class Criterion(models.Model):
         max_length=60, blank=True, help_text="Used in form field names; made from the name."
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Smaller comes first.")
+
+    objects = CriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["rating_set", "position", "pk"]
@@ -82,6 +97,8 @@ class Vote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = VoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at", "-pk"]
         permissions = [("moderate_vote", "Can moderate votes and rating statistics")]
@@ -118,6 +135,8 @@ class RatingAggregate(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="aggregates")
     count = models.PositiveIntegerField(default=0)
     total = models.BigIntegerField(default=0)
+
+    objects = RatingAggregateQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rating statistic"
@@ -160,6 +179,8 @@ class RatingRule(models.Model):
         help_text="Leave empty to keep the inherited or default rating set.",
     )
     note = models.CharField(max_length=200, blank=True, help_text="Why, for other editors.")
+
+    objects = RatingRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rating override"

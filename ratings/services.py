@@ -8,19 +8,16 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ratings import conf
 from ratings.errors import AlreadyVoted, InvalidScore, RateLimited
 from ratings.models import Criterion, RatingAggregate, RatingSet, Vote
 from ratings.policy import RatingPolicy, rating_policy
-from ratings.querysets import RatingSummary, rating_summary
-
-
-def allowed_scores(policy: RatingPolicy) -> range:
-    """Thumbs: 0 (down) or 1 (up); stars: 1 to RATINGS_MAX_SCORE."""
-    return range(0, 2) if policy.is_thumbs else range(1, conf.max_score() + 1)
+from ratings.querysets import AggregateKey
+from ratings.selectors import rating_summary
+from ratings.summaries import RatingSummary
 
 
 def _check_rate_limit(ip_hash: str, *, target_ct: ContentType, target_id: int) -> None:
@@ -30,7 +27,7 @@ def _check_rate_limit(ip_hash: str, *, target_ct: ContentType, target_id: int) -
     votes, seconds = limit
     since = timezone.now() - timedelta(seconds=seconds)
     recent = (
-        Vote.objects.filter(ip_hash=ip_hash, updated_at__gte=since)
+        Vote.objects.from_network_since(ip_hash, since)
         .exclude(content_type=target_ct, object_id=target_id)
         .values("content_type_id", "object_id", "reader_key")
         .distinct()
@@ -59,7 +56,7 @@ def vote_cast(
     policy = policy or rating_policy(target, user=user)
     if policy.refusal is not None:
         raise policy.refusal
-    allowed = allowed_scores(policy)
+    allowed = policy.rating_set.allowed_scores
     expected = {c.key for c in policy.criteria}
     if set(scores) != expected:
         raise InvalidScore("Give a score for every criterion: " + ", ".join(sorted(expected)) + ".")
@@ -76,7 +73,10 @@ def vote_cast(
         _check_rate_limit(ip_hash, target_ct=ct, target_id=target.pk)
         if (
             conf.get("RATINGS_ONE_VOTE_PER_IP")
-            and Vote.objects.filter(**base, ip_hash=ip_hash).exclude(reader_key=reader_key).exists()
+            and Vote.objects.for_target(ct, target.pk)
+            .filter(ip_hash=ip_hash)
+            .exclude(reader_key=reader_key)
+            .exists()
         ):
             raise AlreadyVoted("Someone on your network has already rated this.")
         # Lock in a fixed order (criterion id) so two multi-criteria ballots cannot deadlock.
@@ -85,7 +85,11 @@ def vote_cast(
             aggregate, _ = RatingAggregate.objects.select_for_update().get_or_create(
                 **base, criterion=criterion
             )
-            mine = Vote.objects.filter(**base, criterion=criterion, reader_key=reader_key)
+            mine = (
+                Vote.objects.for_target(ct, target.pk)
+                .by_reader(reader_key)
+                .filter(criterion=criterion)
+            )
             previous = mine.values_list("score", flat=True).first()
             if previous is not None:
                 if not conf.get("RATINGS_ALLOW_REVOTE"):
@@ -123,20 +127,13 @@ class Drift:
     actual: tuple[int, int]
 
 
-def _recount(keys: Iterable[tuple[int, int, int]] | None) -> list[Drift]:
-    votes = Vote.objects.order_by()
+def _recount(keys: Iterable[AggregateKey] | None) -> list[Drift]:
+    votes = Vote.objects.all()
     stored_qs = RatingAggregate.objects.select_for_update()
     if keys is not None:
         keys = set(keys)
-        scope = Q(pk__in=[])
-        for ct_id, object_id, criterion_id in keys:
-            scope |= Q(content_type_id=ct_id, object_id=object_id, criterion_id=criterion_id)
-        votes, stored_qs = votes.filter(scope), stored_qs.filter(scope)
-    votes = votes.values("content_type_id", "object_id", "criterion_id")
-    actual = {
-        (row["content_type_id"], row["object_id"], row["criterion_id"]): (row["n"], row["s"])
-        for row in votes.annotate(n=Count("pk"), s=Sum("score"))
-    }
+        votes, stored_qs = votes.for_keys(keys), stored_qs.for_keys(keys)
+    actual = votes.totals_by_aggregate()
     stored = {(a.content_type_id, a.object_id, a.criterion_id): a for a in stored_qs.order_by("pk")}
     wanted = set(actual) | set(stored) if keys is None else keys
     drifts: list[Drift] = []

@@ -12,8 +12,9 @@ from ratings import conf
 from ratings.errors import NotRatable
 from ratings.models import RatingRule
 from ratings.policy import rating_policy
-from ratings.querysets import RatingSummary, rating_summary, top_rated
 from ratings.readers import reader_for
+from ratings.selectors import rating_summary, top_rated
+from ratings.summaries import RatingSummary
 
 register = template.Library()
 
