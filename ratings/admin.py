@@ -10,6 +10,7 @@ from ratings import conf
 from ratings.models import Criterion, RatingAggregate, RatingRule, RatingSet, Vote
 from ratings.selectors import score_distribution
 from ratings.services import votes_delete
+from ratings.summaries import average_text
 
 
 def _target(obj) -> str:
@@ -167,7 +168,7 @@ class RatingAggregateAdmin(admin.ModelAdmin):
 
     @admin.display(description="average")
     def average_display(self, obj):
-        return "—" if obj.average is None else f"{obj.average:.2f}"
+        return average_text(obj.average, places=2) or "—"
 
     @admin.display(description="votes")
     def vote_log(self, obj):
