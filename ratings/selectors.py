@@ -11,7 +11,8 @@ from django.db.models.functions import Cast, Coalesce
 from ratings import conf
 from ratings.forms import field_name
 from ratings.models import RatingAggregate, RatingRule, RatingSet, Vote
-from ratings.policy import RatingPolicy, parent_field, parent_ids_query, public_queryset
+from ratings.overrides import access_annotation
+from ratings.policy import RatingPolicy, public_queryset
 from ratings.summaries import CriterionSummary, RatingSummary
 
 
@@ -66,24 +67,9 @@ def _mean() -> models.Expression:
 def with_ratings(queryset: models.QuerySet) -> models.QuerySet:
     """Annotate each object of an allow-listed model with ``rating_count`` (readers who voted),
     ``rating_average`` (mean star score), ``rating_up_share`` (share of thumbs up) and
-    ``rating_access`` (after overrides), as subqueries: lists cost no query per object."""
-    model = queryset.model
-    ct = ContentType.objects.get_for_model(model)
-    own_rule = (
-        RatingRule.objects.for_target(ct, OuterRef("pk")).deciding_access().values("access")[:1]
-    )
-    access = [Subquery(own_rule)]
-    field = parent_field(model)
-    if field is not None:
-        parent_ct = ContentType.objects.get_for_model(field.related_model)
-        parent_rule = (
-            RatingRule.objects.for_targets(
-                parent_ct, parent_ids_query(model, OuterRef(OuterRef("pk")))
-            )
-            .deciding_access()
-            .strictest_access()
-        )
-        access.append(Subquery(parent_rule))
+    ``rating_access`` (after the overrides, see ratings.overrides), as subqueries: lists cost no
+    query per object."""
+    ct = ContentType.objects.get_for_model(queryset.model)
     return queryset.annotate(
         rating_count=Coalesce(Subquery(_aggregates_of(ct).annotate(n=Max("count")).values("n")), 0),
         rating_average=Subquery(
@@ -94,7 +80,7 @@ def with_ratings(queryset: models.QuerySet) -> models.QuerySet:
             _aggregates_of(ct, RatingSet.Mode.THUMBS).annotate(a=_mean()).values("a"),
             output_field=FloatField(),
         ),
-        rating_access=Coalesce(*access, Value(int(RatingRule.Access.OPEN))),
+        rating_access=access_annotation(queryset.model),
     )
 
 
