@@ -6,14 +6,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.apps import apps as global_apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ratings import conf
 from ratings.errors import AlreadyVoted, InvalidScore, RateLimited
-from ratings.models import Criterion, RatingAggregate, RatingSet, Vote
+from ratings.models import RatingAggregate, Vote
 from ratings.policy import RatingPolicy, rating_policy
 from ratings.querysets import AggregateKey
 from ratings.selectors import rating_summary
@@ -173,17 +174,21 @@ def votes_delete(*, votes: QuerySet) -> int:
     return deleted
 
 
-def rating_set_ensure_default() -> RatingSet:
+def rating_set_ensure_default(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS):
     """There is always a default rating set: a single "Overall" star criterion unless an editor
-    made another set the default."""
-    with transaction.atomic():
-        default = RatingSet.objects.filter(is_default=True).first()
+    made another set the default. Run after every migrate and flush (ratings.apps) with the
+    historical models and the database it is given, as django.contrib.sites makes its default
+    site; returns the default set."""
+    set_model = apps.get_model("ratings", "RatingSet")
+    criterion_model = apps.get_model("ratings", "Criterion")
+    with transaction.atomic(using=using):
+        sets = set_model.objects.using(using)
+        default = sets.filter(is_default=True).first()
         if default is None:
-            default, _ = RatingSet.objects.get_or_create(
-                name="Overall", defaults={"mode": RatingSet.Mode.STARS}
-            )
-            RatingSet.objects.filter(pk=default.pk).update(is_default=True)
+            default, _ = sets.get_or_create(name="Overall", defaults={"mode": "stars"})
+            sets.filter(pk=default.pk).update(is_default=True)
             default.is_default = True
-        if not default.criteria.exists():
-            Criterion.objects.create(rating_set=default, name="Overall", key="overall")
+        criteria = criterion_model.objects.using(using).filter(rating_set=default)
+        if not criteria.exists():
+            criteria.create(rating_set=default, name="Overall", key="overall", position=0)
     return default
