@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ratings import conf
@@ -94,8 +95,10 @@ class Vote(models.Model):
     )
     ip_hash = models.CharField(max_length=64, db_index=False)
     score = models.SmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Not auto_now/auto_now_add, which would overwrite the dates of imported history
+    # (votes_import); vote_cast moves updated_at when a reader changes their vote.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = VoteQuerySet.as_manager()
 
