@@ -160,11 +160,10 @@ class RatingAggregate(models.Model):
 
 class RatingRule(models.Model):
     """An editor's override for one object or one parent (such as a category): who may vote,
-    and which rating set applies. An object's own rule wins over its parents'; among parents
-    the strictest access wins."""
+    and which rating set applies. Which rule wins is decided in ratings.overrides."""
 
     class Access(models.IntegerChoices):
-        # Ordered from open to strict: the strictest parent rule wins.
+        # Ordered from open to strict: among parents' rules the highest wins (ratings.overrides).
         INHERIT = 0, "Default rules"
         OPEN = 1, "Open to everyone allowed by the site settings"
         SIGNED_IN = 2, "Signed-in users only"

@@ -50,12 +50,12 @@ def rules_for(target: models.Model) -> tuple[RatingRule | None, list[RatingRule]
     """The object's own rule and its parents' rules, lowest parent id first (one query)."""
     model = type(target)
     own_ct = ContentType.objects.get_for_model(model)
-    scope = models.Q(content_type=own_ct, object_id=target.pk)
+    rules = RatingRule.objects.for_target(own_ct, target.pk)
     field = parent_field(model)
     if field is not None:
         parent_ct = ContentType.objects.get_for_model(field.related_model)
-        scope |= models.Q(content_type=parent_ct, object_id__in=parent_ids_query(model, target.pk))
-    rules = list(RatingRule.objects.filter(scope).order_by("object_id"))
+        rules |= RatingRule.objects.for_targets(parent_ct, parent_ids_query(model, target.pk))
+    rules = list(rules.order_by("object_id"))
     own = next((r for r in rules if r.content_type_id == own_ct.pk), None)
     return own, [r for r in rules if r.content_type_id != own_ct.pk]
 

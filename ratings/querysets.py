@@ -34,8 +34,7 @@ class VoteQuerySet(_TargetQuerySet):
         return self.filter(reader_key=reader_key)
 
     def from_network_since(self, ip_hash: str, since: datetime) -> VoteQuerySet:
-        """Votes cast or changed from one client address (its keyed hash) since a moment: what
-        the rate limit counts."""
+        """Votes from one address (its keyed hash) since a moment: what the rate limit counts."""
         return self.filter(ip_hash=ip_hash, updated_at__gte=since)
 
     def count_by_score(self) -> dict[int, int]:
@@ -61,8 +60,7 @@ class RatingAggregateQuerySet(_TargetQuerySet):
         return self.filter(count__gt=0)
 
     def in_mode(self, mode: str) -> RatingAggregateQuerySet:
-        """Aggregates of criteria whose rating set is in this mode (stars or thumbs): star
-        averages and shares of thumbs up are never mixed."""
+        """Aggregates of one mode (stars or thumbs): star means and thumbs-up shares never mix."""
         return self.filter(criterion__rating_set__mode=mode)
 
 
@@ -72,8 +70,7 @@ class RatingRuleQuerySet(models.QuerySet):
         return self.filter(content_type=content_type, object_id=object_id)
 
     def for_targets(self, content_type, object_ids) -> RatingRuleQuerySet:
-        """The rules attached to any of these objects (a list of ids or a subquery), such as an
-        object's parents."""
+        """The rules attached to any of these objects (ids or a subquery), e.g. its parents."""
         return self.filter(content_type=content_type, object_id__in=object_ids)
 
     def deciding_access(self) -> RatingRuleQuerySet:
@@ -92,8 +89,7 @@ class RatingRuleQuerySet(models.QuerySet):
 
 class CriterionQuerySet(models.QuerySet):
     def of_set(self, rating_set_id: int | None) -> CriterionQuerySet:
-        """The criteria of a rating set, or of the default set when none is named, in display
-        order, each with its set."""
+        """The criteria of a rating set (the default set when none is named), set joined in."""
         qs = self.select_related("rating_set")
         if rating_set_id:
             return qs.filter(rating_set_id=rating_set_id)
