@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from blog.models import Category, Post, PostRedirect
-from ratings.querysets import with_ratings
+from ratings.selectors import with_ratings
 
 MAX_QUERY_LENGTH = 200
 

@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import reverse
@@ -8,14 +11,53 @@ from django.utils.text import slugify
 
 from ratings import conf
 from ratings.models import Criterion, RatingAggregate, RatingRule, RatingSet, Vote
-from ratings.querysets import score_distribution
+from ratings.selectors import score_distribution
 from ratings.services import votes_delete
+from ratings.summaries import average_text
 
 
-def _target(obj) -> str:
-    model = obj.content_type.model_class()
-    target = model._default_manager.filter(pk=obj.object_id).first() if model else None
-    return f"{target}" if target else f"{obj.content_type.model} #{obj.object_id} (gone)"
+def targets_load(rows) -> None:
+    """Attach to each row (a vote, statistic or override) the object it is about, as
+    ``_target`` (None when it is gone): one query per content type, whatever the row count."""
+    wanted = defaultdict(set)
+    for row in rows:
+        wanted[row.content_type].add(row.object_id)
+    found = {}
+    for ct, ids in wanted.items():
+        model = ct.model_class()
+        objects = model._default_manager.in_bulk(ids) if model else {}
+        found.update({(ct.pk, pk): obj for pk, obj in objects.items()})
+    for row in rows:
+        row._target = found.get((row.content_type_id, row.object_id))
+
+
+def target_label(row) -> str:
+    """The object a row is about, by its own name (a post's title), or "post #12 (gone)"."""
+    if not hasattr(row, "_target"):
+        targets_load([row])
+    if row._target is None:
+        return f"{row.content_type.model} #{row.object_id} (gone)"
+    return str(row._target)
+
+
+class TargetChangeList(ChangeList):
+    """A changelist page that loads the objects its rows are about in bulk."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        targets_load(self.result_list)
+
+
+class TargetAdmin(admin.ModelAdmin):
+    """An admin for rows that point at any object (content type and id): the object is shown by
+    its title, at a fixed number of queries per changelist page."""
+
+    def get_changelist(self, request, **kwargs):
+        return TargetChangeList
+
+    @admin.display(description="object", ordering="object_id")
+    def target(self, obj):
+        return target_label(obj)
 
 
 def _allowed_content_types():
@@ -77,15 +119,22 @@ class TargetFilter(admin.SimpleListFilter):
         return queryset.filter(content_type_id=ct_id, object_id=object_id)
 
 
+class CriterionFilter(admin.RelatedFieldListFilter):
+    """The criteria, each named with its set, read in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(c.pk, str(c)) for c in Criterion.objects.select_related("rating_set")]
+
+
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(TargetAdmin):
     """The vote log: read-only; Editors may delete votes, which recounts the aggregates. The
     client IP appears only as the first characters of its keyed hash (same network, same tag)."""
 
     list_display = ["updated_at", "target", "criterion", "score", "reader", "network"]
     list_filter = [TargetFilter, SignedInFilter, "created_at", "criterion__rating_set"]
     date_hierarchy = "created_at"
-    list_select_related = ["content_type", "criterion", "user"]
+    list_select_related = ["content_type", "criterion__rating_set", "user"]
     exclude = ["ip_hash"]
     readonly_fields = [
         "content_type",
@@ -100,10 +149,6 @@ class VoteAdmin(admin.ModelAdmin):
     ]
     actions = ["delete_and_recount"]
     list_per_page = 100
-
-    @admin.display(description="object")
-    def target(self, obj):
-        return f"{obj.content_type.model} #{obj.object_id}"
 
     @admin.display(description="reader")
     def reader(self, obj):
@@ -139,15 +184,15 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(RatingAggregate)
-class RatingAggregateAdmin(admin.ModelAdmin):
+class RatingAggregateAdmin(TargetAdmin):
     """Per-object statistics: counts, averages and the distribution of scores."""
 
-    list_display = ["target_label", "criterion", "count", "average_display", "vote_log"]
-    list_filter = ["content_type", "criterion__rating_set", "criterion"]
-    list_select_related = ["content_type", "criterion"]
+    list_display = ["target", "criterion", "count", "average_display", "vote_log"]
+    list_filter = ["content_type", "criterion__rating_set", ("criterion", CriterionFilter)]
+    list_select_related = ["content_type", "criterion__rating_set"]
     ordering = ["-count", "object_id"]
     readonly_fields = [
-        "object_label",
+        "target",
         "criterion",
         "count",
         "total",
@@ -157,17 +202,9 @@ class RatingAggregateAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    @admin.display(description="object", ordering="object_id")
-    def target_label(self, obj):
-        return f"{obj.content_type.model} #{obj.object_id}"
-
-    @admin.display(description="object")
-    def object_label(self, obj):
-        return _target(obj)
-
     @admin.display(description="average")
     def average_display(self, obj):
-        return "—" if obj.average is None else f"{obj.average:.2f}"
+        return average_text(obj.average, places=2) or "—"
 
     @admin.display(description="votes")
     def vote_log(self, obj):
@@ -255,7 +292,7 @@ class RatingRuleForm(forms.ModelForm):
 
 
 @admin.register(RatingRule)
-class RatingRuleAdmin(admin.ModelAdmin):
+class RatingRuleAdmin(TargetAdmin):
     """Per-object and per-category overrides: access and rating set."""
 
     form = RatingRuleForm
@@ -267,7 +304,7 @@ class RatingRuleAdmin(admin.ModelAdmin):
 
     @admin.display(description="applies to")
     def object_label(self, obj):
-        return _target(obj)
+        return target_label(obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "content_type":

@@ -86,3 +86,8 @@ def model_specs() -> dict[str, ModelSpec]:
         label.lower(): ModelSpec(label=label.lower(), **options)
         for label, options in get("RATINGS_MODELS").items()
     }
+
+
+def spec_for(model) -> ModelSpec | None:
+    """The allow-list entry of a model (or instance), None when it may not be rated."""
+    return model_specs().get(model._meta.label_lower)

@@ -37,3 +37,9 @@ class AlreadyVoted(RatingError):
 
 class RateLimited(RatingError):
     status = 429
+
+
+class InvalidBallot(RatingError):
+    """An imported ballot naming no valid object, criterion, reader, address hash or date."""
+
+    status = 400

@@ -1,11 +1,11 @@
 from django import forms
 
 from ratings.policy import RatingPolicy
-from ratings.services import allowed_scores
 
 
 def field_name(policy: RatingPolicy, criterion) -> str:
-    """``score`` for a single criterion, ``score-<key>`` for each criterion of a set."""
+    """``score`` for a single criterion, ``score-<key>`` for each criterion of a set: the names
+    the widget's radio buttons carry and this form reads."""
     return "score" if len(policy.criteria) == 1 else f"score-{criterion.key}"
 
 
@@ -16,7 +16,7 @@ class VoteForm(forms.Form):
     def __init__(self, *args, policy: RatingPolicy, **kwargs):
         super().__init__(*args, **kwargs)
         self.policy = policy
-        allowed = allowed_scores(policy)
+        allowed = policy.rating_set.allowed_scores
         for criterion in policy.criteria:
             message = (
                 f"{criterion.name}: choose thumbs up or down."

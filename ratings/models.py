@@ -4,7 +4,16 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
+
+from ratings import conf
+from ratings.querysets import (
+    CriterionQuerySet,
+    RatingAggregateQuerySet,
+    RatingRuleQuerySet,
+    VoteQuerySet,
+)
 
 
 class RatingSet(models.Model):
@@ -33,6 +42,11 @@ class RatingSet(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def allowed_scores(self) -> range:
+        """Thumbs: 0 (down) or 1 (up); stars: 1 to RATINGS_MAX_SCORE."""
+        return range(0, 2) if self.mode == self.Mode.THUMBS else range(1, conf.max_score() + 1)
+
 
 class Criterion(models.Model):
     """One thing rated within a set, such as "Analysis" or "Sources"."""
@@ -43,6 +57,8 @@ class Criterion(models.Model):
         max_length=60, blank=True, help_text="Used in form field names; made from the name."
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Smaller comes first.")
+
+    objects = CriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["rating_set", "position", "pk"]
@@ -79,8 +95,12 @@ class Vote(models.Model):
     )
     ip_hash = models.CharField(max_length=64, db_index=False)
     score = models.SmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Not auto_now/auto_now_add, which would overwrite the dates of imported history
+    # (votes_import); vote_cast moves updated_at when a reader changes their vote.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -119,6 +139,8 @@ class RatingAggregate(models.Model):
     count = models.PositiveIntegerField(default=0)
     total = models.BigIntegerField(default=0)
 
+    objects = RatingAggregateQuerySet.as_manager()
+
     class Meta:
         verbose_name = "rating statistic"
         constraints = [
@@ -138,11 +160,10 @@ class RatingAggregate(models.Model):
 
 class RatingRule(models.Model):
     """An editor's override for one object or one parent (such as a category): who may vote,
-    and which rating set applies. An object's own rule wins over its parents'; among parents
-    the strictest access wins."""
+    and which rating set applies. Which rule wins is decided in ratings.overrides."""
 
     class Access(models.IntegerChoices):
-        # Ordered from open to strict: the strictest parent rule wins.
+        # Ordered from open to strict: among parents' rules the highest wins (ratings.overrides).
         INHERIT = 0, "Default rules"
         OPEN = 1, "Open to everyone allowed by the site settings"
         SIGNED_IN = 2, "Signed-in users only"
@@ -160,6 +181,8 @@ class RatingRule(models.Model):
         help_text="Leave empty to keep the inherited or default rating set.",
     )
     note = models.CharField(max_length=200, blank=True, help_text="Why, for other editors.")
+
+    objects = RatingRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rating override"

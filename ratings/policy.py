@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
@@ -18,18 +17,14 @@ from ratings.errors import (
     VotingClosed,
 )
 from ratings.models import Criterion, RatingRule, RatingSet
+from ratings.overrides import access_resolve, rules_for
 
 MAX_OBJECT_ID = 2**63 - 1
 
 
-def spec_for(model) -> conf.ModelSpec | None:
-    """The allow-list entry of a model (or instance), None when it may not be rated."""
-    return conf.model_specs().get(model._meta.label_lower)
-
-
 def public_queryset(model) -> models.QuerySet:
     """The objects of an allow-listed model that readers may see (its ``public`` method)."""
-    spec = spec_for(model)
+    spec = conf.spec_for(model)
     if spec is None:
         raise NotRatable("This kind of content cannot be rated.")
     return getattr(model._default_manager, spec.public)()
@@ -50,23 +45,6 @@ def target_resolve(label: str, object_id: int) -> models.Model:
     if obj is None:
         raise NotRatable(f"No such {model._meta.verbose_name} to rate.")
     return obj
-
-
-def parent_field(model):
-    """The many-to-many field whose objects carry overrides for ``model``, or None."""
-    spec = spec_for(model)
-    if spec is None or not spec.parents:
-        return None
-    return model._meta.get_field(spec.parents)
-
-
-def parent_ids_query(model, object_ref):
-    """A subquery of the parent ids (e.g. category ids) of the object ``object_ref`` points to."""
-    field = parent_field(model)
-    through = field.remote_field.through
-    return through.objects.filter(**{field.m2m_field_name(): object_ref}).values(
-        field.m2m_reverse_field_name()
-    )
 
 
 @dataclass
@@ -94,36 +72,19 @@ class RatingPolicy:
 
 
 def rating_policy(target: models.Model, *, user) -> RatingPolicy:
-    """The rules for ``target`` and this user, in two queries: the object's own override wins,
-    else the strictest override among its parents, else the site settings."""
+    """The rules for ``target`` and this user, in two queries: access after the overrides (see
+    ratings.overrides for the precedence), the rating set, and why this user may not vote."""
     model = type(target)
-    spec = spec_for(model)
+    spec = conf.spec_for(model)
     if spec is None:
         raise NotRatable("This kind of content cannot be rated.")
     noun = model._meta.verbose_name
-    own_ct = ContentType.objects.get_for_model(model)
-    scope = models.Q(content_type=own_ct, object_id=target.pk)
-    field = parent_field(model)
-    if field is not None:
-        parent_ct = ContentType.objects.get_for_model(field.related_model)
-        scope |= models.Q(content_type=parent_ct, object_id__in=parent_ids_query(model, target.pk))
-    rules = list(RatingRule.objects.filter(scope).order_by("object_id"))
-    own = [r for r in rules if r.content_type_id == own_ct.pk]
-    parents = [r for r in rules if r.content_type_id != own_ct.pk]
-
-    access = RatingRule.Access.OPEN
-    if own and own[0].access != RatingRule.Access.INHERIT:
-        access = own[0].access
-    elif parents:
-        access = max([access, *(r.access for r in parents)])
-
-    set_id = next((r.rating_set_id for r in own + parents if r.rating_set_id), None)
-    criteria_qs = Criterion.objects.select_related("rating_set")
-    criteria = list(
-        criteria_qs.filter(rating_set_id=set_id)
-        if set_id
-        else criteria_qs.filter(rating_set__is_default=True)
-    )
+    own, parents = rules_for(target)
+    access = access_resolve(own.access if own else None, [r.access for r in parents])
+    # The rating set: the object's own rule's, else the first parent's (lowest id) that has one.
+    applying = [own, *parents] if own else parents
+    set_id = next((r.rating_set_id for r in applying if r.rating_set_id), None)
+    criteria = list(Criterion.objects.of_set(set_id))
     if not criteria:
         raise NotRatable("No rating set with criteria applies; an editor needs to define one.")
     rating_set = criteria[0].rating_set

@@ -9,8 +9,8 @@ from ratings import conf
 from ratings.errors import InvalidScore, RatingError
 from ratings.forms import VoteForm
 from ratings.policy import rating_policy, target_resolve
-from ratings.querysets import top_rated
 from ratings.readers import client_ip, ip_hash, reader_for, remember_reader
+from ratings.selectors import top_rated
 from ratings.services import vote_cast
 
 

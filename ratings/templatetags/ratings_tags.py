@@ -12,8 +12,9 @@ from ratings import conf
 from ratings.errors import NotRatable
 from ratings.models import RatingRule
 from ratings.policy import rating_policy
-from ratings.querysets import RatingSummary, rating_summary, top_rated
 from ratings.readers import reader_for
+from ratings.selectors import rating_summary, top_rated
+from ratings.summaries import RatingSummary, average_text, fill_percent
 
 register = template.Library()
 
@@ -49,15 +50,14 @@ def rating_summary_compact(obj) -> dict:
     if count is None or getattr(obj, "rating_access", None) == RatingRule.Access.HIDDEN:
         return {"show": False}
     average = getattr(obj, "rating_average", None)
-    up_share = getattr(obj, "rating_up_share", None)
     max_score = conf.max_score()
     return {
         "show": True,
         "count": count,
         "average": average,
-        "average_display": f"{average:.1f}" if average is not None else "",
-        "percent": round(average / max_score * 100, 1) if average is not None else 0,
-        "up_percent": f"{up_share * 100:.0f}" if up_share is not None else "",
+        "average_display": average_text(average),
+        "percent": fill_percent(average, thumbs=False, max_score=max_score),
+        "up_share_display": average_text(getattr(obj, "rating_up_share", None), thumbs=True),
         "max_score": max_score,
         "glyphs": "★" * max_score,
     }

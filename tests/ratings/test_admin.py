@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ratings.models import RatingAggregate, RatingRule, RatingSet, Vote
 from tests.factories import CategoryFactory, PostFactory, UserFactory
-from tests.ratings.conftest import cast
+from tests.ratings.conftest import cast, rule_for
 
 pytestmark = pytest.mark.django_db
 LOG = reverse("admin:ratings_vote_changelist")
@@ -125,3 +125,29 @@ def test_editor_defines_a_multi_criteria_set_in_the_admin(client, editor):
     ]
     post = PostFactory()
     assert post  # the new set applies only where an override assigns it
+
+
+def test_vote_log_and_statistics_name_the_post_by_its_title(client, editor, votes):
+    client.force_login(editor)
+    log = client.get(LOG).content.decode()
+    assert log.count(f'<td class="field-target">{votes.title}</td>') == 3
+    stats = client.get(reverse("admin:ratings_ratingaggregate_changelist")).content.decode()
+    assert f'">{votes.title}</a></th>' in stats  # the first column links to the statistic
+
+
+def test_overrides_list_names_the_post_or_category_they_apply_to(client, editor, post):
+    category = CategoryFactory(name="Threat models")
+    rule_for(category, access=RatingRule.Access.LOCKED)
+    rule_for(post, access=RatingRule.Access.OPEN)
+    client.force_login(editor)
+    html = client.get(reverse("admin:ratings_ratingrule_changelist")).content.decode()
+    assert '<td class="field-object_label">Threat models</td>' in html
+    assert f'<td class="field-object_label">{post.title}</td>' in html
+
+
+def test_a_deleted_post_shows_as_gone_in_the_vote_log(client, editor, votes):
+    pk = votes.pk
+    type(votes).objects.filter(pk=pk).delete()
+    client.force_login(editor)
+    html = client.get(LOG).content.decode()
+    assert html.count(f'<td class="field-target">post #{pk} (gone)</td>') == 3

@@ -7,9 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
+from blog.models import Post
 from ratings.models import RatingAggregate, Vote
 from ratings.readers import ip_hash
-from ratings.services import vote_cast
+from ratings.services import Ballot, aggregates_recount, vote_cast, votes_import
 from tests.factories import PostFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
@@ -103,3 +104,30 @@ def test_one_reader_double_submitting_is_counted_once(settings):
 
     assert run_together(n, vote) == []
     assert (aggregate(post).count, aggregate(post).total) == (1, 3)
+
+
+def test_votes_imported_while_readers_vote_are_all_counted(settings):
+    settings.RATINGS_RATE_LIMIT = None
+    posts = PostFactory.create_batch(3)
+    n = thread_count()
+    history = [
+        Ballot(object_id=p.pk, reader_key=f"a:history-{i}", score=i % 5 + 1)
+        for p in posts
+        for i in range(200)
+    ]
+
+    def work(i):
+        if i == 0:
+            votes_import(model=Post, ballots=history)
+            return
+        vote_cast(
+            target=posts[i % 3],
+            user=AnonymousUser(),
+            reader_key=f"a:live-{i}",
+            ip_hash=ip_hash(f"10.3.{i // 250}.{i % 250}"),
+            scores={"overall": 4},
+        )
+
+    assert run_together(n, work) == []
+    assert Vote.objects.count() == 600 + n - 1
+    assert aggregates_recount() == []

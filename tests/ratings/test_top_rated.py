@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from blog.models import Post
 from ratings.models import RatingRule
-from ratings.querysets import top_rated
+from ratings.selectors import top_rated
 from tests.factories import PostFactory
 from tests.ratings.conftest import cast, rule_for
 
