@@ -37,8 +37,8 @@ from blog.roles import AUTHORS_GROUP, EDITORS_GROUP
 from blog.sidebar import sidebar_forget
 from core.models import SiteIdentity
 from demo import text
-from ratings.models import RatingAggregate, Vote
-from ratings.services import rating_set_ensure_default
+from ratings import conf as ratings_conf
+from ratings.services import Ballot, votes_import
 
 YEARS_OF_POSTS = 3
 IMAGE_SIZE = (1200, 630)
@@ -497,43 +497,29 @@ def featured_images_ensure(plans: list[PlannedPost]) -> int:
     return generated
 
 
-def demo_votes_add(*, rng: random.Random, posts: list[Post], content_type) -> int:
+def demo_votes_add(*, rng: random.Random, posts: list[Post]) -> int:
     """Reader star ratings on about two posts in three: each post has a quality of its own and a
-    few to a few dozen anonymous votes around it. Votes and their stored aggregates are inserted
-    together in bulk, so they agree exactly (``ratings_recount`` finds no drift)."""
-    criterion = rating_set_ensure_default().criteria.order_by("position", "pk").first()
-    votes: list[Vote] = []
-    aggregates: list[RatingAggregate] = []
+    few to a few dozen anonymous votes around it, recorded through the ratings service's bulk
+    import (scores on the site's scale, stored counts exact: ``ratings_recount`` finds no
+    drift)."""
+    top = ratings_conf.max_score()
+    ballots: list[Ballot] = []
     for post in posts:
         if rng.random() < 0.35:
             continue
-        quality = rng.uniform(2.6, 4.9)
-        count = max(1, int(rng.paretovariate(1.3) * 3))
-        count = min(count, 120)
-        scores = [min(5, max(1, round(rng.gauss(quality, 0.8)))) for _ in range(count)]
-        for n, score in enumerate(scores):
-            votes.append(
-                Vote(
-                    content_type=content_type,
-                    object_id=post.pk,
-                    criterion=criterion,
-                    reader_key=f"a:demo-{post.pk}-{n}",
-                    ip_hash=f"{rng.getrandbits(128):032x}",
-                    score=score,
-                )
-            )
-        aggregates.append(
-            RatingAggregate(
-                content_type=content_type,
+        quality = rng.uniform(2.6, 4.9) * top / 5
+        count = min(max(1, int(rng.paretovariate(1.3) * 3)), 120)
+        scores = [min(top, max(1, round(rng.gauss(quality, 0.8)))) for _ in range(count)]
+        ballots += [
+            Ballot(
                 object_id=post.pk,
-                criterion=criterion,
-                count=count,
-                total=sum(scores),
+                reader_key=f"a:demo-{post.pk}-{n}",
+                score=score,
+                ip_hash=f"{rng.getrandbits(128):032x}",
             )
-        )
-    Vote.objects.bulk_create(votes, batch_size=2000)
-    RatingAggregate.objects.bulk_create(aggregates, batch_size=2000)
-    return len(votes)
+            for n, score in enumerate(scores)
+        ]
+    return votes_import(model=Post, ballots=ballots)
 
 
 def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) -> SeedSummary:
@@ -588,7 +574,6 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
         votes = demo_votes_add(
             rng=rng,
             posts=[post for post in created if post.published_at and post.published_at <= now],
-            content_type=content_type,
         )
     # bulk_create sends no signals, so forget the cached sidebar here.
     sidebar_forget()

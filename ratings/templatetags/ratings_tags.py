@@ -101,6 +101,12 @@ def top_rated_block(label: str | None = None) -> dict:
 
 
 @register.filter
+def rating_average(average: float | None) -> str:
+    """A star average as everywhere else on the site ("4.2"), for lists of annotated objects."""
+    return average_text(average)
+
+
+@register.filter
 def score_label(score: int, summary) -> str:
     """ "3 stars", "1 star", "Thumbs up" — the accessible label of one choice."""
     if getattr(summary, "thumbs", False):
