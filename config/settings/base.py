@@ -198,7 +198,7 @@ LOGGING = {
 # does not serve /media/). Production normally serves media from shared storage or the proxy.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
-# Reader ratings (all settings and defaults: README, "Reader ratings"). Posts are ratable; a
+# Reader ratings (all settings and defaults: docs/ratings.md). Posts are ratable; a
 # post's categories carry editors' overrides and rating sets.
 RATINGS_MODELS = {
     "blog.post": {
