@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"groupblog-test-{os.getpid()}.sqlite3")
     }
+else:
+    # Test runs sharing one database server (CI beside a colleague's run) must not drop each
+    # other's test database: one per test process, dropped when the run ends.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_groupblog_{os.getpid()}"}  # noqa: F405

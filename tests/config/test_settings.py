@@ -134,3 +134,8 @@ def test_database_uploads_and_collected_files_go_to_the_data_folder(tmp_path):
     assert result.stdout.split() == [
         str(data / "db.sqlite3"), str(data / "media"), str(data / "staticfiles")
     ]  # fmt: skip
+
+
+def test_each_test_run_has_its_own_test_database(settings):
+    # Two runs against one PostgreSQL server (or one temporary folder) never share a database.
+    assert str(os.getpid()) in str(settings.DATABASES["default"]["TEST"]["NAME"])
