@@ -1,5 +1,15 @@
+import shutil
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True, scope="session")
+def run_leaves_no_files_behind():
+    """The run's fallback media folder (config/settings/test.py) goes when the run ends."""
+    yield
+    shutil.rmtree(django_settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

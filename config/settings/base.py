@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# The folder holding the apps: a source checkout, or site-packages once the project is installed.
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -93,12 +94,30 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 
+def data_dir() -> Path:
+    """Where the SQLite database, uploads and collected static files go: ``DJANGO_DATA_DIR``, else
+    the checkout when running from one (manage.py beside the apps), else the working folder; never
+    site-packages."""
+    value = os.environ.get("DJANGO_DATA_DIR", "").strip()
+    if value:
+        path = Path(value).expanduser().resolve()
+        if not path.is_dir():
+            raise ImproperlyConfigured(f"DJANGO_DATA_DIR is not an existing folder: {path}")
+        return path
+    if (BASE_DIR / "manage.py").is_file():
+        return BASE_DIR
+    return Path.cwd()
+
+
+DATA_DIR = data_dir()
+
+
 def database_config() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "db.sqlite3"}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
         # writers queue on the busy timeout instead of failing with "database is locked" mid-way.
@@ -143,9 +162,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or DATA_DIR / "media")
 
 # Uploads: featured images and avatars. Bigger bodies are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -179,7 +198,7 @@ LOGGING = {
 # does not serve /media/). Production normally serves media from shared storage or the proxy.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
-# Reader ratings (all settings and defaults: README, "Reader ratings"). Posts are ratable; a
+# Reader ratings (all settings and defaults: docs/ratings.md). Posts are ratable; a
 # post's categories carry editors' overrides and rating sets.
 RATINGS_MODELS = {
     "blog.post": {

@@ -1,4 +1,5 @@
-"""The test run: development settings with fast password hashing and files in a temporary folder."""
+"""The test run: development settings with fast password hashing and files in temporary folders
+that the run removes (uploads: tests/conftest.py; the SQLite test database: Django)."""
 
 import os
 import tempfile
@@ -9,7 +10,9 @@ from .dev import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="groupblog-test-media-"))
+# Each test writes uploads to its own folder (tests/conftest.py). This one only catches files
+# written outside a test: nothing creates it up front, and the test run removes it at the end.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"groupblog-test-media-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -21,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"groupblog-test-{os.getpid()}.sqlite3")
     }
+else:
+    # Test runs sharing one database server (CI beside a colleague's run) must not drop each
+    # other's test database: one per test process, dropped when the run ends.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_groupblog_{os.getpid()}"}  # noqa: F405

@@ -4,10 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from authors.models import AuthorProfile
 from blog.models import Post
 from tests.admin_forms import inline_management_data
-from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
+from tests.factories import CategoryFactory, PostFactory, UserFactory
 
 
 @pytest.fixture
@@ -148,25 +147,6 @@ def test_author_cannot_add_categories(client, author):
     assert client.get(reverse("admin:blog_category_add")).status_code == 403
 
 
-def test_author_edits_only_own_profile(client, author, other_author):
-    mine = AuthorProfileFactory(user=author, display_name="Me")
-    theirs = AuthorProfileFactory(user=other_author, display_name="Them")
-    client.force_login(author)
-    client.post(
-        reverse("admin:authors_authorprofile_change", args=[mine.pk]),
-        {"display_name": "Me, renamed", "bio": "", "website": "", "mastodon": "", "bluesky": "",
-         "linkedin": "", "github": ""},
-    )  # fmt: skip
-    mine.refresh_from_db()
-    assert mine.display_name == "Me, renamed"
-    client.post(
-        reverse("admin:authors_authorprofile_change", args=[theirs.pk]),
-        {"display_name": "Hacked", "bio": ""},
-    )
-    theirs.refresh_from_db()
-    assert theirs.display_name == "Them"
-
-
 def test_draft_preview_is_for_its_author_and_editors_only(client, author, other_author, editor):
     draft = PostFactory(
         title="Unpublished thoughts", author=author, status=Post.Status.DRAFT, published_at=None
@@ -214,12 +194,3 @@ def test_second_editor_saving_a_stale_form_does_not_undo_the_first(client, edito
     assert "Someone else saved this post after you opened it" in response.content.decode()
     own_post.refresh_from_db()
     assert own_post.title == "First editor's title"
-
-
-def test_author_without_a_profile_gets_one_to_edit(client, author):
-    client.force_login(author)
-    response = client.get(reverse("admin:authors_authorprofile_changelist"))
-    profile = AuthorProfile.objects.get(user=author)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:authors_authorprofile_change", args=[profile.pk])
-    assert client.get(response["Location"]).status_code == 200

@@ -72,20 +72,6 @@ def test_post_page_shows_every_part(client, full_post):
     assert 'alt="A padlock on a server rack"' in html
 
 
-def test_author_box_says_singular_for_one_post(client, full_post):
-    response = client.get(full_post.get_absolute_url())
-    box = response.content.decode().split('class="author-box"')[1]
-    assert "Ada Lovelace has 1 post on Policy Ledger" in box
-    assert "Analyst of <em>engines</em>." in box
-    assert 'href="/author/ada/"' in box
-
-
-def test_author_box_says_plural_for_many_posts(client, full_post, ada):
-    PostFactory(author=ada)
-    html = client.get(full_post.get_absolute_url()).content.decode()
-    assert "Ada Lovelace has 2 posts on Policy Ledger" in html
-
-
 def test_previous_and_next_posts_are_linked(client, ada):
     now = timezone.now()
     older = PostFactory(title="Older", author=ada, published_at=now - datetime.timedelta(days=3))
@@ -126,20 +112,6 @@ def test_site_name_and_tagline_are_editable_without_a_deploy(client, site, full_
     html = client.get(full_post.get_absolute_url()).content.decode()
     assert "Renamed Ledger" in html
     assert "has 1 post on Renamed Ledger" in html
-
-
-def test_author_page_shows_bio_and_posts(client, full_post):
-    html = client.get("/author/ada/").content.decode()
-    assert "<h1>Ada Lovelace</h1>" in html
-    assert "Encryption and the Law" in html
-    assert "has 1 post on Policy Ledger" in html
-
-
-def test_authors_page_lists_counts(client, full_post, ada):
-    AuthorProfileFactory(user__username="bob", display_name="Bob Idle")
-    html = client.get("/authors/").content.decode()
-    assert "Ada Lovelace" in html and "1 post ·" in html
-    assert "Bob Idle" in html and "0 posts ·" in html
 
 
 def test_category_and_tag_pages_filter_posts(client, full_post, ada):

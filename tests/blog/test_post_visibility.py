@@ -1,6 +1,7 @@
 """The published door: drafts, pending and future posts are invisible everywhere readers look."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -58,6 +59,20 @@ def test_author_post_count_counts_published_only(hidden_posts, visible_post, wri
     assert profile.post_count == 1
 
 
+def listed(url: str, content: str) -> list[str]:
+    """What an answer lists as its content: post cards of the main column, feed entries, sitemap
+    addresses, authors with their counts; never the sidebar, whose recent posts are everywhere."""
+    if url.endswith("/feed/"):
+        return re.findall(r"<entry><title>([^<]*)</title>", content)
+    if url == "/sitemap.xml":
+        return re.findall(r"<loc>http://testserver([^<]*)</loc>", content)
+    main = content.split("<main", 1)[1].split("</main>", 1)[0]
+    if url == "/authors/":
+        authors = re.findall(r"<h2><a [^>]*>([^<]*)</a></h2>\s*<p [^>]*>([^<·]*) ·", main)
+        return [f"{name}: {count}" for name, count in authors]
+    return re.findall(r'class="post-card__title"><a href="[^"]*">([^<]*)</a>', main)
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -73,11 +88,15 @@ def test_author_post_count_counts_published_only(hidden_posts, visible_post, wri
     ],
 )
 def test_hidden_posts_never_reach_public_pages(client, hidden_posts, visible_post, url):
-    html = client.get(url).content.decode()
-    assert "Out in the open" in html or url in {"/authors/", "/sitemap.xml"}
+    content = client.get(url).content.decode()
+    expected = {
+        "/authors/": ["Wendy Writer: 1 post"],
+        "/sitemap.xml": [visible_post.get_absolute_url(), "/category/policy/"],
+    }.get(url, ["Out in the open"])
+    assert listed(url, content) == expected
     for post in hidden_posts:
-        assert post.title not in html
-        assert post.slug not in html
+        assert post.title not in content
+        assert post.slug not in content
 
 
 def test_hidden_post_pages_are_not_found(client, hidden_posts):
@@ -98,6 +117,8 @@ def test_author_box_count_ignores_hidden_posts(client, hidden_posts, visible_pos
 
 def test_sidebar_lists_only_published_posts(client, hidden_posts, visible_post):
     html = client.get("/authors/").content.decode()
-    assert "Out in the open" in html  # recent posts widget
-    assert "Secret draft" not in html
-    assert "(1)" in html  # the Policy category counts the one published post
+    sidebar = html.split("<aside", 1)[1].split("</aside>", 1)[0]
+    assert "Out in the open" in sidebar  # recent posts widget
+    assert "Secret draft" not in sidebar
+    # the Policy category counts the one published post
+    assert 'Policy</a> <span class="count">(1)</span>' in sidebar

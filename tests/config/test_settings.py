@@ -80,3 +80,62 @@ def test_sqlite_is_configured_for_concurrent_writers(settings):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 10
+
+
+def test_data_stays_in_the_checkout_when_running_from_one(monkeypatch):
+    from config.settings import base
+
+    monkeypatch.delenv("DJANGO_DATA_DIR", raising=False)
+    assert base.BASE_DIR == ROOT
+    assert base.data_dir() == ROOT
+
+
+def test_installed_project_keeps_its_data_in_the_working_folder(monkeypatch, tmp_path):
+    from config.settings import base
+
+    site_packages, workdir = tmp_path / "site-packages", tmp_path / "site"
+    site_packages.mkdir()
+    workdir.mkdir()
+    monkeypatch.delenv("DJANGO_DATA_DIR", raising=False)
+    monkeypatch.setattr(base, "BASE_DIR", site_packages)  # no manage.py beside the apps
+    monkeypatch.chdir(workdir)
+    assert base.data_dir() == workdir
+
+
+def test_data_folder_can_be_chosen_and_must_exist(monkeypatch, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings import base
+
+    monkeypatch.setenv("DJANGO_DATA_DIR", str(tmp_path))
+    assert base.data_dir() == tmp_path.resolve()
+    monkeypatch.setenv("DJANGO_DATA_DIR", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DATA_DIR"):
+        base.data_dir()
+
+
+def test_database_uploads_and_collected_files_go_to_the_data_folder(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['NAME'], s.MEDIA_ROOT, s.STATIC_ROOT, sep='\\n')"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DJANGO_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    data = tmp_path.resolve()
+    assert result.stdout.split() == [
+        str(data / "db.sqlite3"), str(data / "media"), str(data / "staticfiles")
+    ]  # fmt: skip
+
+
+def test_each_test_run_has_its_own_test_database(settings):
+    # Two runs against one PostgreSQL server (or one temporary folder) never share a database.
+    assert str(os.getpid()) in str(settings.DATABASES["default"]["TEST"]["NAME"])

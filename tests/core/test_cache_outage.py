@@ -3,7 +3,9 @@
 import pytest
 from django.core.cache import caches
 
+from blog.models import Post
 from core.cache import FaultTolerantRedisCache
+from core.models import SiteIdentity
 from tests.factories import PostFactory
 
 DOWN_REDIS = {
@@ -40,10 +42,36 @@ def test_pages_are_served_when_redis_is_down(client, db, redis_down):
     assert client.get("/search/", {"q": "readable"}).status_code == 200
 
 
-def test_saving_a_post_works_when_redis_is_down(db, redis_down):
-    post = PostFactory()
+def part(html: str, tag: str) -> str:
+    """The content of the page's first <tag> element."""
+    return html.split(f"<{tag}", 1)[1].split(f"</{tag}>", 1)[0]
+
+
+def test_saving_a_post_works_when_redis_is_down(client, db, redis_down):
+    post = PostFactory(title="Before the outage")
+    assert "Before the outage" in part(client.get("/").content.decode(), "aside")
+
     post.title = "Edited during an outage"
-    post.save()  # the sidebar invalidation must not fail the save
+    post.save()  # the sidebar invalidation fails, and must not fail the save
+
+    assert Post.objects.get(pk=post.pk).title == "Edited during an outage"
+    html = client.get("/").content.decode()
+    assert "Edited during an outage" in part(html, "main")
+    assert "Edited during an outage" in part(html, "aside")  # recent posts: no stale copy
+    assert "Before the outage" not in html
+
+
+def test_renaming_the_site_works_when_redis_is_down(client, db, redis_down):
+    SiteIdentity.objects.update_or_create(pk=1, defaults={"name": "Old Ledger"})
+    assert "Old Ledger" in part(client.get("/").content.decode(), "header")
+
+    identity = SiteIdentity.objects.get()
+    identity.name = "New Ledger"
+    identity.save()
+
+    assert SiteIdentity.objects.get().name == "New Ledger"
+    html = client.get("/").content.decode()
+    assert "New Ledger" in part(html, "header") and "Old Ledger" not in html
 
 
 def test_cache_is_used_when_redis_is_up(settings, client, db, django_assert_num_queries):

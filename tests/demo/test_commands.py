@@ -1,5 +1,6 @@
 import io
 import re
+import sys
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -212,3 +213,16 @@ def test_seed_demo_rates_published_posts_with_exact_aggregates():
     assert len(rated_ids) < len(public_ids)  # some posts wait for their first vote
     assert RatingAggregate.objects.count() == len(rated_ids)
     assert aggregates_recount() == []  # stored aggregates agree with the votes exactly
+
+
+@pytest.mark.parametrize(
+    ("program", "shown"),
+    [
+        ("/srv/blog/venv/bin/groupblog", "groupblog runserver 127.0.0.1:8000"),
+        ("manage.py", "python manage.py runserver 127.0.0.1:8000"),
+    ],
+)
+def test_quickstart_names_the_command_it_was_started_with(monkeypatch, program, shown):
+    monkeypatch.setattr(sys, "argv", [program, "quickstart", "--no-serve"])
+    PostFactory()
+    assert f"Start the server with: {shown}" in run_quickstart("--no-serve")

@@ -1,4 +1,6 @@
 import secrets
+import sys
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -8,6 +10,12 @@ from django.core.management.commands.runserver import naiveip_re
 from blog.models import Post
 
 ADMIN_USERNAME = "admin"
+
+
+def command_line() -> str:
+    """How to run a management command the way this one was run: `groupblog` once installed,
+    `python manage.py` from a checkout."""
+    return "groupblog" if Path(sys.argv[0]).stem == "groupblog" else "python manage.py"
 
 
 class Command(BaseCommand):
@@ -62,13 +70,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f'The account "{ADMIN_USERNAME}" exists already; its password is unchanged '
-                f"(reset it with: python manage.py changepassword {ADMIN_USERNAME})."
+                f"(reset it with: {command_line()} changepassword {ADMIN_USERNAME})."
             )
         self.stdout.write("")
         self.stdout.write(f"Site:  {site}")
         self.stdout.write(f"Admin: {site}admin/  (username: {ADMIN_USERNAME})")
         if no_serve:
-            self.stdout.write(f"Start the server with: python manage.py runserver {addrport}")
+            self.stdout.write(f"Start the server with: {command_line()} runserver {addrport}")
             return
         self.stdout.write("Starting the development server; stop it with Ctrl-C.")
         call_command("runserver", addrport, use_reloader=False)
