@@ -1,6 +1,6 @@
 """The ratings app's settings, read lazily (so ``override_settings`` works) with safe defaults.
 
-Every setting is documented in the README's "Reader ratings" section."""
+Every setting is documented in docs/ratings.md."""
 
 from __future__ import annotations
 
