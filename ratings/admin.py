@@ -1,10 +1,11 @@
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
@@ -90,24 +91,28 @@ class SignedInFilter(admin.SimpleListFilter):
 
 
 class TargetFilter(admin.SimpleListFilter):
-    """Filter the log by rated object ("<content type id>-<object id>"), most voted first."""
+    """Filter the log by rated object ("<content type id>-<object id>"): the fifty objects
+    most readers rated, by title."""
 
     title = "rated object"
     parameter_name = "target"
 
     def lookups(self, request, model_admin):
         rows = (
-            RatingAggregate.objects.values("content_type_id", "content_type__model", "object_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "object_id")[:50]
+            RatingAggregate.objects.values("content_type_id", "object_id")
+            .annotate(readers=Max("count"))
+            .order_by("-readers", "object_id")[:50]
         )
-        return [
-            (
-                f"{r['content_type_id']}-{r['object_id']}",
-                f"{r['content_type__model']} #{r['object_id']}",
+        targets = [
+            SimpleNamespace(
+                content_type=ContentType.objects.get_for_id(row["content_type_id"]),
+                content_type_id=row["content_type_id"],
+                object_id=row["object_id"],
             )
-            for r in rows
+            for row in rows
         ]
+        targets_load(targets)
+        return [(f"{t.content_type_id}-{t.object_id}", target_label(t)) for t in targets]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -151,3 +151,14 @@ def test_a_deleted_post_shows_as_gone_in_the_vote_log(client, editor, votes):
     client.force_login(editor)
     html = client.get(LOG).content.decode()
     assert html.count(f'<td class="field-target">post #{pk} (gone)</td>') == 3
+
+
+def test_vote_log_filter_offers_the_most_rated_posts_first_by_title(client, editor, votes):
+    quiet = PostFactory(title="A quiet post")
+    cast(quiet, 3)
+    client.force_login(editor)
+    response = client.get(LOG)
+    choices = [
+        c["display"] for c in response.context["cl"].filter_specs[0].choices(response.context["cl"])
+    ]
+    assert choices == ["All", votes.title, "A quiet post"]
