@@ -139,9 +139,12 @@ def _index_and_list(post_id: int, row) -> None:
         lambda other: why(entry.vector, found.shared[other]),
         overrides_of([post_id]).get(post_id, Overrides()),
     )
+    # Lists the post may enter (it scores enough with them) or leave (they list it now).
+    floor = conf.min_score()
+    close = {other for other, score in found.scores.items() if score >= floor}
     _update_neighbours(
         post_id,
-        (set(found.scores) | _listing(post_id)) - {post_id},
+        (close | _listing(post_id)) - {post_id},
         scores=found.scores,
         reason_for=lambda owner: why(found.shared[owner], entry.vector),
         own_rows=own,
