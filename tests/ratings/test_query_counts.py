@@ -117,9 +117,9 @@ def admin_rows(settings):
 # the page's rows with their content type, criterion, rating set and user joined in, then the
 # objects the rows are about in one query per content type (ratings.admin.TargetChangeList).
 CHANGELIST_BUDGETS = {
-    # 4 + "rated object" and rating-set filters (2) + counts (2) + votes (1) + their posts (1)
-    # + date hierarchy: first/last date and the days (2)
-    "vote": 12,
+    # 4 + "rated object" filter and the titles of its posts (2) + rating-set filter (1)
+    # + counts (2) + votes (1) + their posts (1) + date hierarchy: first/last date and days (2)
+    "vote": 13,
     # 4 + content-type, rating-set and criterion filters (3) + counts (2) + statistics (1)
     # + their posts (1)
     "ratingaggregate": 11,
