@@ -121,14 +121,7 @@ def _index_and_list(post_id: int, row) -> None:
         index.signature = sig
         index.save(update_fields=["signature", "updated_at"])
 
-    rarities2 = _rarities2(entry.vector, stats)
-    found = scored_candidates(
-        post_id=post_id,
-        vector=entry.vector,
-        lookup=entry.lookup,
-        rarities2=rarities2,
-        postings=DatabasePostings(),
-    )
+    found, rarities2 = _candidates(post_id, entry, stats)
 
     def why(owner_vector, other_vector):
         return reason(owner_vector, other_vector, rarities2=rarities2, names=doc.names)
@@ -220,15 +213,7 @@ def _recompute_lists(post_ids: Iterable[int]) -> None:
     rows: list[RelatedPost] = []
     for post_id in sorted(indexed):
         entry = stored_entry(post_id)
-        stats = statistics_for(entry.vector, row)
-        rarities2 = _rarities2(entry.vector, stats)
-        found = scored_candidates(
-            post_id=post_id,
-            vector=entry.vector,
-            lookup=entry.lookup,
-            rarities2=rarities2,
-            postings=DatabasePostings(),
-        )
+        found, rarities2 = _candidates(post_id, entry, statistics_for(entry.vector, row))
         names = _names_for(entry.vector)
         rows += build_list(
             post_id,
@@ -241,8 +226,18 @@ def _recompute_lists(post_ids: Iterable[int]) -> None:
     replace_lists(post_ids, rows)
 
 
-def _rarities2(vector, stats) -> dict[str, float]:
-    return squared_rarities(vector, stats.df, stats.n)
+def _candidates(post_id: int, entry, stats):
+    """The post's candidates from the database's inverted index, scored exactly, and the
+    rarities they were scored with."""
+    rarities2 = squared_rarities(entry.vector, stats.df, stats.n)
+    found = scored_candidates(
+        post_id=post_id,
+        vector=entry.vector,
+        lookup=entry.lookup,
+        rarities2=rarities2,
+        postings=DatabasePostings(),
+    )
+    return found, rarities2
 
 
 def _names_for(terms: Iterable[str]) -> dict[str, str]:
