@@ -169,6 +169,8 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or DATA_DIR / "media")
 # Uploads: featured images and avatars. Bigger bodies are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file an editor may upload (featured images, avatars).
+UPLOAD_FILE_MAX_BYTES = 10 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
