@@ -1,6 +1,7 @@
 """Content-Security-Policy for the public site: defence in depth should the sanitizer ever miss."""
 
 from django.conf import settings
+from django.http import HttpResponse
 
 DEFAULT_POLICY = "; ".join(
     [
@@ -32,3 +33,41 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and not request.path.startswith(self.exempt_prefix):
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Answers 413, without reading a byte of the body, a request that declares a body longer than
+    any legitimate one (REQUEST_BODY_MAX_BYTES), or longer than a small form
+    (PUBLIC_REQUEST_BODY_MAX_BYTES) when it does not come from signed-in staff: readers only ever
+    send a vote, and the sign-in form is small. A worker never waits for a body it would refuse."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = declared_length(request)
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        if length > settings.PUBLIC_REQUEST_BODY_MAX_BYTES and not is_staff(request):
+            limit = settings.PUBLIC_REQUEST_BODY_MAX_BYTES
+        if length > limit:
+            return HttpResponse(
+                f"This request is too large ({length} bytes); the most accepted here is "
+                f"{limit} bytes.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def declared_length(request) -> int:
+    """The body length the client announced; as for Django, a missing or malformed one is 0 (and
+    then no body is read)."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def is_staff(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers in its __call__, so before any process_view reads the body (CSRF's does); placed
+    # after AuthenticationMiddleware, which tells it whether staff is signed in.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
@@ -166,9 +169,25 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or DATA_DIR / "media")
 
-# Uploads: featured images and avatars. Bigger bodies are refused before they reach a view.
+# Request sizes (docs/deployment.md, "Request and upload limits"). Django's two *_MEMORY_SIZE
+# settings do not cap uploads: the first bounds the form fields other than files, the second only
+# decides whether a file part is held in memory or spooled to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file an editor may upload (featured images, avatars): beyond it, a file part is no
+# longer stored and the form says the file is too large.
+UPLOAD_FILE_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.FileSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# core.middleware.RequestSizeLimitMiddleware answers 413, before reading any of the body, a request
+# that declares more than the largest legitimate one: one image, the form's other fields and the
+# multipart framing; and, from anyone but signed-in staff (a vote, the sign-in form), more than
+# PUBLIC_REQUEST_BODY_MAX_BYTES.
+REQUEST_BODY_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+PUBLIC_REQUEST_BODY_MAX_BYTES = 256 * 1024
 
 LOGIN_URL = "admin:login"
 
