@@ -1,41 +1,11 @@
-"""The admin site, with sign-in throttling: repeated wrong passwords lock out that client address
-(``core.client.client_ip``) and account name for a while, whether or not the account exists."""
+"""The project's admin site. Sign-in is throttled by ``core.signin``: wrong passwords pause one
+account where they came from, with counters in the database."""
 
-import hashlib
-
-from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
-from core.client import client_ip
-
-MAX_FAILURES = 10
-WINDOW_SECONDS = 15 * 60
-
-
-def throttle_keys(request, username: str) -> list[str]:
-    address = client_ip(request)
-    secret = settings.SECRET_KEY.encode()
-    return [
-        "login-fail:ip:" + hashlib.blake2b(address.encode(), key=secret[:64]).hexdigest(),
-        "login-fail:user:"
-        + hashlib.blake2b(username.lower().encode(), key=secret[:64]).hexdigest(),
-    ]
-
-
-def is_throttled(request, username: str) -> bool:
-    counts = cache.get_many(throttle_keys(request, username))
-    return any(count >= MAX_FAILURES for count in counts.values())
-
-
-def record_failure(request, username: str) -> None:
-    for key in throttle_keys(request, username):
-        if cache.add(key, 1, WINDOW_SECONDS) is False:
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, WINDOW_SECONDS)
+from core.signin import PAIR_LIMIT, WINDOW, signin_attempt_start, signin_attempt_succeed
 
 
 class ThrottledAdminSite(admin.AdminSite):
@@ -45,15 +15,28 @@ class ThrottledAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if request.method != "POST":
             return super().login(request, extra_context)
-        username = request.POST.get("username", "")
-        if is_throttled(request, username):
-            return TemplateResponse(
-                request,
-                "admin/login_throttled.html",
-                {**self.each_context(request), "minutes": WINDOW_SECONDS // 60},
-                status=429,
-            )
+        attempt = signin_attempt_start(request=request, username=request.POST.get("username", ""))
+        if attempt.refused:
+            return self.login_refused(request, attempt)
+        user_before = request.user
         response = super().login(request, extra_context)
-        if not request.user.is_authenticated:
-            record_failure(request, username)
+        # django.contrib.auth.login() puts the new user on the request. A POST from someone
+        # already signed in who gets the password wrong leaves the request's user as it was.
+        if request.user is not user_before and request.user.is_authenticated:
+            signin_attempt_succeed(attempt=attempt, response=response, path=request.path)
+        return response
+
+    def login_refused(self, request, attempt):
+        minutes = max(1, -(-attempt.retry_after_seconds // 60))
+        context = {
+            **self.each_context(request),
+            "title": "Too many failed sign-in attempts",
+            "paused": attempt.paused,
+            "minutes": minutes,
+            "retry_at": timezone.localtime(attempt.retry_at),
+            "limit": PAIR_LIMIT,
+            "window_minutes": int(WINDOW.total_seconds() // 60),
+        }
+        response = TemplateResponse(request, "admin/login_throttled.html", context, status=429)
+        response["Retry-After"] = str(attempt.retry_after_seconds)
         return response
