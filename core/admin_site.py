@@ -1,11 +1,22 @@
-"""The project's admin site. Sign-in is throttled by ``core.signin``: wrong passwords pause one
-account where they came from, with counters in the database."""
+"""The project's admin site.
+
+- Sign-in is throttled by ``core.signin``: wrong passwords pause one account where they came from,
+  with counters in the database.
+- The "view on site" shortcut (``/admin/r/<content type>/<id>/``) redirects only people who may
+  see the object in the admin, and it goes where that object's ModelAdmin says.
+"""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from core.signin import PAIR_LIMIT, WINDOW, signin_attempt_start, signin_attempt_succeed
+
+LARGEST_ID = 2**63 - 1
 
 
 class ThrottledAdminSite(admin.AdminSite):
@@ -40,3 +51,48 @@ class ThrottledAdminSite(admin.AdminSite):
         response = TemplateResponse(request, "admin/login_throttled.html", context, status=429)
         response["Retry-After"] = str(attempt.retry_after_seconds)
         return response
+
+    def get_urls(self):
+        shortcut = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [
+            shortcut if getattr(url, "name", None) == "view_on_site" else url
+            for url in super().get_urls()
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Redirects to where the object's ModelAdmin shows it on the site, for people who may view
+        or change that object in the admin. Everyone else gets the same 404 as for an object that
+        does not exist."""
+        model_admin = self.model_admin_for(content_type_id)
+        obj = model_admin.get_object(request, unquote(object_id)) if model_admin else None
+        if obj is None or not (
+            model_admin.has_view_permission(request, obj)
+            or model_admin.has_change_permission(request, obj)
+        ):
+            raise Http404("Nothing to show on the site here.")
+        if callable(model_admin.view_on_site):
+            url = model_admin.view_on_site(obj)
+        elif model_admin.view_on_site and hasattr(obj, "get_absolute_url"):
+            url = obj.get_absolute_url()
+        else:
+            url = None
+        if not url:
+            raise Http404("Nothing to show on the site here.")
+        return HttpResponseRedirect(url)
+
+    def model_admin_for(self, content_type_id: str):
+        """The ModelAdmin registered here for a content type id from the URL, or None."""
+        if (
+            not (content_type_id.isascii() and content_type_id.isdigit())
+            or not 0 < int(content_type_id) <= LARGEST_ID
+        ):
+            return None
+        try:
+            content_type = ContentType.objects.get_for_id(int(content_type_id))
+        except ContentType.DoesNotExist:
+            return None
+        return self._registry.get(content_type.model_class())
