@@ -1,41 +1,22 @@
-"""The admin site, with sign-in throttling: repeated wrong passwords lock out that client address
-(``core.client.client_ip``) and account name for a while, whether or not the account exists."""
+"""The project's admin site.
 
-import hashlib
+- Sign-in is throttled by ``core.signin``: wrong passwords pause one account where they came from,
+  with counters in the database.
+- The "view on site" shortcut (``/admin/r/<content type>/<id>/``) redirects only people who may
+  see the object in the admin, and it goes where that object's ModelAdmin says.
+"""
 
-from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
-from core.client import client_ip
+from core.signin import PAIR_LIMIT, WINDOW, signin_attempt_start, signin_attempt_succeed
 
-MAX_FAILURES = 10
-WINDOW_SECONDS = 15 * 60
-
-
-def throttle_keys(request, username: str) -> list[str]:
-    address = client_ip(request)
-    secret = settings.SECRET_KEY.encode()
-    return [
-        "login-fail:ip:" + hashlib.blake2b(address.encode(), key=secret[:64]).hexdigest(),
-        "login-fail:user:"
-        + hashlib.blake2b(username.lower().encode(), key=secret[:64]).hexdigest(),
-    ]
-
-
-def is_throttled(request, username: str) -> bool:
-    counts = cache.get_many(throttle_keys(request, username))
-    return any(count >= MAX_FAILURES for count in counts.values())
-
-
-def record_failure(request, username: str) -> None:
-    for key in throttle_keys(request, username):
-        if cache.add(key, 1, WINDOW_SECONDS) is False:
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, WINDOW_SECONDS)
+LARGEST_ID = 2**63 - 1
 
 
 class ThrottledAdminSite(admin.AdminSite):
@@ -45,15 +26,73 @@ class ThrottledAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if request.method != "POST":
             return super().login(request, extra_context)
-        username = request.POST.get("username", "")
-        if is_throttled(request, username):
-            return TemplateResponse(
-                request,
-                "admin/login_throttled.html",
-                {**self.each_context(request), "minutes": WINDOW_SECONDS // 60},
-                status=429,
-            )
+        attempt = signin_attempt_start(request=request, username=request.POST.get("username", ""))
+        if attempt.refused:
+            return self.login_refused(request, attempt)
+        user_before = request.user
         response = super().login(request, extra_context)
-        if not request.user.is_authenticated:
-            record_failure(request, username)
+        # django.contrib.auth.login() puts the new user on the request. A POST from someone
+        # already signed in who gets the password wrong leaves the request's user as it was.
+        if request.user is not user_before and request.user.is_authenticated:
+            signin_attempt_succeed(attempt=attempt, response=response, path=request.path)
         return response
+
+    def login_refused(self, request, attempt):
+        minutes = max(1, -(-attempt.retry_after_seconds // 60))
+        context = {
+            **self.each_context(request),
+            "title": "Too many failed sign-in attempts",
+            "paused": attempt.paused,
+            "minutes": minutes,
+            "retry_at": timezone.localtime(attempt.retry_at),
+            "limit": PAIR_LIMIT,
+            "window_minutes": int(WINDOW.total_seconds() // 60),
+        }
+        response = TemplateResponse(request, "admin/login_throttled.html", context, status=429)
+        response["Retry-After"] = str(attempt.retry_after_seconds)
+        return response
+
+    def get_urls(self):
+        shortcut = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [
+            shortcut if getattr(url, "name", None) == "view_on_site" else url
+            for url in super().get_urls()
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Redirects to where the object's ModelAdmin shows it on the site, for people who may view
+        or change that object in the admin. Everyone else gets the same 404 as for an object that
+        does not exist."""
+        model_admin = self.model_admin_for(content_type_id)
+        obj = model_admin.get_object(request, unquote(object_id)) if model_admin else None
+        if obj is None or not (
+            model_admin.has_view_permission(request, obj)
+            or model_admin.has_change_permission(request, obj)
+        ):
+            raise Http404("Nothing to show on the site here.")
+        if callable(model_admin.view_on_site):
+            url = model_admin.view_on_site(obj)
+        elif model_admin.view_on_site and hasattr(obj, "get_absolute_url"):
+            url = obj.get_absolute_url()
+        else:
+            url = None
+        if not url:
+            raise Http404("Nothing to show on the site here.")
+        return HttpResponseRedirect(url)
+
+    def model_admin_for(self, content_type_id: str):
+        """The ModelAdmin registered here for a content type id from the URL, or None."""
+        if (
+            not (content_type_id.isascii() and content_type_id.isdigit())
+            or not 0 < int(content_type_id) <= LARGEST_ID
+        ):
+            return None
+        try:
+            content_type = ContentType.objects.get_for_id(int(content_type_id))
+        except ContentType.DoesNotExist:
+            return None
+        return self._registry.get(content_type.model_class())

@@ -32,3 +32,22 @@ class SiteIdentity(models.Model):
             identity = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(SITE_IDENTITY_CACHE_KEY, identity, 60 * 60)
         return identity
+
+
+class SignInCounter(models.Model):
+    """Admin sign-in attempts not yet proven right, counted under one keyed hash (an account at an
+    address, an account on a browser that signed in to it before, or an account from anywhere)
+    since the counter's window started; the rules are in core.signin."""
+
+    key = models.CharField(max_length=80, unique=True)
+    account = models.CharField(
+        max_length=64, db_index=True, help_text="Keyed hash of the account name, for unlocking."
+    )
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "sign-in counter"
+
+    def __str__(self):
+        return f"{self.failures} since {self.window_start:%Y-%m-%d %H:%M}"
