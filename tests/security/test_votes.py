@@ -3,15 +3,19 @@
 - Ballot stuffing one post: one address POSTs ``score=1`` to ``/ratings/vote/blog.post/<id>/``
   again and again without the reader cookie, so each request is a new reader.
 - The same, 150 requests at once: the per-address limit must hold exactly, not let 62 of 60 in.
+- A withdrawn post lingering in the cached "Top rated" sidebar block after its page went 404.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import Client
+from django.template import Context, Template
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Post
 from ratings.models import RatingAggregate, Vote
@@ -201,3 +205,58 @@ def test_both_limits_hold_exactly_when_one_address_floods_several_posts_at_once(
     assert all(figures(post)[0] <= 20 for post in posts)
     assert sum(figures(post)[0] for post in posts) == Vote.objects.count() == 60
     assert aggregates_recount() == []
+
+
+def render_block() -> str:
+    return Template("{% load ratings_tags %}{% top_rated_block %}").render(
+        Context({"request": RequestFactory().get("/")})
+    )
+
+
+def unpublish(post):
+    post.status = Post.Status.DRAFT
+    post.save()
+
+
+def delete(post):
+    post.delete()
+
+
+def unpublish_in_bulk(post):
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+
+
+def reschedule(post):
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() + timedelta(days=1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("withdraw", [unpublish, delete, unpublish_in_bulk, reschedule])
+def test_a_withdrawn_post_leaves_the_top_rated_block_at_once(withdraw, client):
+    kept = PostFactory(title="Stays published")
+    withdrawn = PostFactory(title="Withdrawn by its editor")
+    for i in range(3):
+        cast(kept, 4, ip=f"192.0.2.{i}")
+        cast(withdrawn, 5, ip=f"192.0.2.{i}")
+    url = withdrawn.get_absolute_url()
+    assert "Withdrawn by its editor" in render_block()  # and now cached
+
+    withdraw(withdrawn)
+
+    assert client.get(url).status_code == 404
+    html = render_block()
+    assert "Withdrawn by its editor" not in html
+    assert "Stays published" in html
+
+
+@pytest.mark.django_db
+def test_the_top_rated_block_costs_one_query_cached_or_not(django_assert_num_queries):
+    posts = PostFactory.create_batch(8)
+    for i, post in enumerate(posts):
+        cast(post, i % 5 + 1)
+    ContentType.objects.get_for_model(Post)
+    with django_assert_num_queries(1):
+        cold = render_block()
+    with django_assert_num_queries(1):
+        warm = render_block()
+    assert cold == warm and cold.count("<li>") == 5
