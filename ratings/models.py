@@ -146,6 +146,7 @@ class RateCounter(models.Model):
 
     class Meta:
         verbose_name = "rate-limit counter"
+        default_permissions = ()  # bookkeeping of the vote service, not for anyone to edit
 
     def __str__(self):
         return f"{self.key[:40]}: {self.count} until {self.ends_at:%Y-%m-%d %H:%M:%S}"

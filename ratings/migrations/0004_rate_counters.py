@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'rate-limit counter',
+                'default_permissions': (),
             },
         ),
         migrations.RemoveIndex(
