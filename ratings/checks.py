@@ -8,6 +8,15 @@ from django.utils.module_loading import import_string
 from ratings import conf
 
 
+def _is_limit(value) -> bool:
+    """(votes, seconds), both whole numbers above zero."""
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value)
+    )
+
+
 @checks.register()
 def check_ratings_settings(app_configs=None, **kwargs):
     """Report settings that contradict each other or name things that do not exist."""
@@ -20,12 +29,15 @@ def check_ratings_settings(app_configs=None, **kwargs):
     if not isinstance(max_score, int) or isinstance(max_score, bool) or not 2 <= max_score <= 10:
         error("RATINGS_MAX_SCORE must be a whole number from 2 to 10.", "The default is 5.", 1)
     limit = conf.get("RATINGS_RATE_LIMIT")
-    if limit is not None and not (
-        isinstance(limit, list | tuple)
-        and len(limit) == 2
-        and all(isinstance(n, int) and n > 0 for n in limit)
-    ):
+    if limit is not None and not _is_limit(limit):
         error("RATINGS_RATE_LIMIT must be None or (votes, seconds).", "e.g. (60, 600).", 2)
+    per_object = conf.get("RATINGS_RATE_LIMIT_PER_OBJECT")
+    if per_object is not None and not _is_limit(per_object):
+        error(
+            "RATINGS_RATE_LIMIT_PER_OBJECT must be None or (votes, seconds).",
+            "e.g. (20, 3600): 20 new readers per address on one object per hour.",
+            3,
+        )
     days = conf.get("RATINGS_CLOSE_AFTER_DAYS")
     if days is not None and (not isinstance(days, int) or days < 1):
         error("RATINGS_CLOSE_AFTER_DAYS must be None or a positive number of days.", "", 4)

@@ -18,8 +18,12 @@ DEFAULTS: dict = {
     "RATINGS_ALLOW_REVOTE": True,
     # Voting closes this many days after the object's publication; None keeps it open.
     "RATINGS_CLOSE_AFTER_DAYS": None,
-    # (votes, seconds): at most this many votes from one client IP in the window; None: no limit.
+    # (votes, seconds): at most this many new readers' votes from one client address in a window
+    # of this many seconds, whatever they rate; None: no limit.
     "RATINGS_RATE_LIMIT": (60, 600),
+    # (votes, seconds): the same for the readers of one address rating one object, so a single
+    # object cannot take the whole allowance; None: no limit.
+    "RATINGS_RATE_LIMIT_PER_OBJECT": (20, 3600),
     # True: one vote per object per client IP, whoever the reader is (strict; off for offices).
     "RATINGS_ONE_VOTE_PER_IP": False,
     # How many reverse proxies in front of the site append to X-Forwarded-For; 0 ignores it.

@@ -36,7 +36,13 @@ class AlreadyVoted(RatingError):
 
 
 class RateLimited(RatingError):
+    """Over a rate limit; ``retry_after`` is how many seconds until the limit has room again."""
+
     status = 429
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidBallot(RatingError):

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from ratings import conf
 from ratings.querysets import (
     CriterionQuerySet,
+    RateCounterQuerySet,
     RatingAggregateQuerySet,
     RatingRuleQuerySet,
     VoteQuerySet,
@@ -78,7 +79,7 @@ class Criterion(models.Model):
 
 class Vote(models.Model):
     """One reader's score for one criterion of one object. The unique constraint is the
-    one-vote-per-reader rule; the IP is kept only as a keyed hash for rate limiting."""
+    one-vote-per-reader rule; the IP is kept only as a keyed hash (one vote per address)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -115,7 +116,6 @@ class Vote(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["ip_hash", "updated_at"], name="vote_ip_recent"),
             models.Index(fields=["content_type", "object_id"], name="vote_target"),
         ]
 
@@ -127,6 +127,29 @@ class Vote(models.Model):
     @property
     def is_signed_in(self) -> bool:
         return self.reader_key.startswith("u:")
+
+
+class RateCounter(models.Model):
+    """How many new readers' votes one client address (its keyed hash) has cast in its current
+    window — on anything, or on one object — for the rate limits (ratings.limits). The vote
+    service counts a vote with one conditional UPDATE inside the vote's transaction, so
+    simultaneous votes queue on the row and cannot overshoot, and a refused vote changes
+    nothing. A row whose window has ended counts as empty; old rows are deleted in passing."""
+
+    # "address:<ip hash>" or "object:<content type id>.<object id>:<ip hash>".
+    key = models.CharField(primary_key=True, max_length=128)
+    count = models.PositiveIntegerField(default=0)
+    # When the window ends; the first vote after it opens a new one.
+    ends_at = models.DateTimeField(db_index=True)
+
+    objects = RateCounterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rate-limit counter"
+        default_permissions = ()  # bookkeeping of the vote service, not for anyone to edit
+
+    def __str__(self):
+        return f"{self.key[:40]}: {self.count} until {self.ends_at:%Y-%m-%d %H:%M:%S}"
 
 
 class RatingAggregate(models.Model):

@@ -33,10 +33,6 @@ class VoteQuerySet(_TargetQuerySet):
         """One reader's votes: at most one per object and criterion (a unique constraint)."""
         return self.filter(reader_key=reader_key)
 
-    def from_network_since(self, ip_hash: str, since: datetime) -> VoteQuerySet:
-        """Votes from one address (its keyed hash) since a moment: what the rate limit counts."""
-        return self.filter(ip_hash=ip_hash, updated_at__gte=since)
-
     def count_by_score(self) -> dict[int, int]:
         """How many votes gave each score (one query)."""
         return dict(self.order_by().values_list("score").annotate(n=Count("pk")))
@@ -94,3 +90,9 @@ class CriterionQuerySet(models.QuerySet):
         if rating_set_id:
             return qs.filter(rating_set_id=rating_set_id)
         return qs.filter(rating_set__is_default=True)
+
+
+class RateCounterQuerySet(models.QuerySet):
+    def ended(self, now: datetime) -> RateCounterQuerySet:
+        """Counters whose window is over: they count as empty, so deleting them changes nothing."""
+        return self.filter(ends_at__lte=now)

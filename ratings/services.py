@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from django.apps import apps as global_apps
@@ -27,6 +27,7 @@ from ratings.errors import (
     RateLimited,
     RatingError,
 )
+from ratings.limits import Limit, limits_for, rate_limits_refund, rate_limits_spend
 from ratings.models import Criterion, RatingAggregate, RatingSet, Vote
 from ratings.policy import RatingPolicy, rating_policy
 from ratings.querysets import AggregateKey
@@ -34,25 +35,20 @@ from ratings.selectors import rating_summary
 from ratings.summaries import RatingSummary
 
 
-def _check_rate_limit(ip_hash: str, *, target_ct: ContentType, target_id: int) -> None:
-    limit = conf.get("RATINGS_RATE_LIMIT")
-    if not limit:
-        return
-    votes, seconds = limit
-    since = timezone.now() - timedelta(seconds=seconds)
-    recent = (
-        Vote.objects.from_network_since(ip_hash, since)
-        .exclude(content_type=target_ct, object_id=target_id)
-        .values("content_type_id", "object_id", "reader_key")
-        .distinct()
-        .count()
-    )
-    if recent >= votes:
-        minutes = max(1, seconds // 60)
-        raise RateLimited(
-            f"Too many votes from your network: at most {votes} in {minutes} minutes. "
-            "Please try again later."
-        )
+def _rate_limits_count(limits: list[Limit], *, readers_votes: QuerySet) -> list[Limit]:
+    """Count a new reader's vote against the rate limits and return the limits counted; a
+    reader who has already voted on the object replaces their vote and counts against none."""
+    if not limits or readers_votes.exists():
+        return []
+    try:
+        rate_limits_spend(limits=limits, now=timezone.now())
+    except RateLimited:
+        # While this request waited for the counters, the same reader's other request (a double
+        # click) may have saved their vote: then this one only replaces it.
+        if readers_votes.exists():
+            return []
+        raise
+    return limits
 
 
 def vote_cast(
@@ -65,8 +61,10 @@ def vote_cast(
     policy: RatingPolicy | None = None,
 ) -> RatingSummary:
     """Record the reader's scores (one per criterion of the object's rating set) if the rules
-    allow it: a new vote adds to the aggregates, a revote replaces the reader's earlier score,
-    all in one transaction with the aggregate rows locked so no concurrent vote is lost."""
+    allow it: a new reader's vote counts against the address's rate limits and adds to the
+    aggregates, a revote replaces the reader's earlier score and counts against nothing, all in
+    one transaction with the counters and aggregate rows locked (in that order) so no
+    concurrent vote is lost or let past a limit."""
     policy = policy or rating_policy(target, user=user)
     if policy.refusal is not None:
         raise policy.refusal
@@ -83,8 +81,16 @@ def vote_cast(
             )
     ct = ContentType.objects.get_for_model(type(target))
     base = {"content_type": ct, "object_id": target.pk}
+    limits = limits_for(
+        ip_hash=ip_hash,
+        content_type_id=ct.pk,
+        object_id=target.pk,
+        noun=type(target)._meta.verbose_name,
+    )
     with transaction.atomic():
-        _check_rate_limit(ip_hash, target_ct=ct, target_id=target.pk)
+        counted = _rate_limits_count(
+            limits, readers_votes=Vote.objects.for_target(ct, target.pk).by_reader(reader_key)
+        )
         if (
             conf.get("RATINGS_ONE_VOTE_PER_IP")
             and Vote.objects.for_target(ct, target.pk)
@@ -93,6 +99,7 @@ def vote_cast(
             .exists()
         ):
             raise AlreadyVoted("Someone on your network has already rated this.")
+        added = False
         # Lock in a fixed order (criterion id) so two multi-criteria ballots cannot deadlock.
         for criterion in sorted(policy.criteria, key=lambda c: c.pk):
             score = scores[criterion.key]
@@ -126,9 +133,14 @@ def vote_cast(
                     )
             except IntegrityError as exc:  # the same reader in two tabs at the same instant
                 raise AlreadyVoted("Your vote is already being recorded.") from exc
+            added = True
             RatingAggregate.objects.filter(pk=aggregate.pk).update(
                 count=F("count") + 1, total=F("total") + score
             )
+        if counted and not added:
+            # The same reader's other request (a double click) saved their vote first and this
+            # one replaced it: one reader, counted once.
+            rate_limits_refund(limits=counted)
     return rating_summary(policy, reader_key=reader_key)
 
 

@@ -20,9 +20,13 @@ def wants_json(request) -> bool:
 
 def _error_response(request, error: RatingError, target=None):
     if wants_json(request):
-        return JsonResponse({"error": error.message}, status=error.status)
-    context = {"message": error.message, "target": target}
-    return render(request, "ratings/vote_error.html", context, status=error.status)
+        response = JsonResponse({"error": error.message}, status=error.status)
+    else:
+        context = {"message": error.message, "target": target}
+        response = render(request, "ratings/vote_error.html", context, status=error.status)
+    if retry_after := getattr(error, "retry_after", None):
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST

@@ -18,8 +18,11 @@ from ratings.summaries import RatingSummary, average_text, fill_percent
 
 register = template.Library()
 
-# The sidebar block may lag new votes by this long; the /top-rated/ page is always current.
+# Which objects the sidebar block considers is cached this long, so a newly popular object may
+# take this long to enter it; the figures, and leaving it, are immediate.
 TOP_BLOCK_CACHE_SECONDS = 300
+# Candidates cached per place shown, so a withdrawn object's place is filled at once.
+TOP_BLOCK_CANDIDATES_PER_PLACE = 2
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -87,17 +90,24 @@ def rating_json_ld(context, obj, schema_type: str = "BlogPosting", **properties)
 
 @register.inclusion_tag("ratings/_top_block.html")
 def top_rated_block(label: str | None = None) -> dict:
-    """The few best-rated objects for a sidebar (one query, then cached for five minutes)."""
+    """The few best-rated objects for a sidebar, in one query whether cached or not (none when
+    nothing is rated). Only the candidates' ids are cached; each render reads them again
+    through top_rated, so an object no longer public or visible leaves the block at once —
+    however it was withdrawn (saved, deleted, updated in bulk, rescheduled, hidden) and
+    whichever process cached the ids — and the figures and titles shown are current."""
     specs = conf.model_specs()
     if not specs:
         return {"items": []}
     model = apps.get_model(label or next(iter(specs)))
-    key = f"ratings:top-block:{model._meta.label_lower}"
-    items = cache.get(key)
-    if items is None:
-        items = list(top_rated(model, limit=conf.get("RATINGS_TOP_BLOCK_SIZE")))
-        cache.set(key, items, TOP_BLOCK_CACHE_SECONDS)
-    return {"items": items, "max_score": conf.max_score()}
+    size = conf.get("RATINGS_TOP_BLOCK_SIZE")
+    key = f"ratings:top-block-ids:{model._meta.label_lower}"
+    ids = cache.get(key)
+    if ids is None:
+        items = list(top_rated(model, limit=size * TOP_BLOCK_CANDIDATES_PER_PLACE))
+        cache.set(key, [item.pk for item in items], TOP_BLOCK_CACHE_SECONDS)
+    else:
+        items = list(top_rated(model).filter(pk__in=ids))
+    return {"items": items[:size], "max_score": conf.max_score()}
 
 
 @register.filter

@@ -22,9 +22,12 @@ def vote_url(obj) -> str:
     return reverse("ratings:vote", args=[obj._meta.label_lower, obj.pk])
 
 
-def cast(target, score=4, *, user=None, reader=None, ip="192.0.2.1", **scores):
-    """Cast a vote through the service as an anonymous reader (a fresh one unless named)."""
-    reader = reader or f"a:test-reader-{next(_readers)}"
+def cast(target, score=4, *, user=None, reader=None, ip=None, **scores):
+    """Cast a vote through the service as an anonymous reader (a fresh one unless named), from
+    an address of its own unless named, so only tests about addresses meet the rate limits."""
+    n = next(_readers)
+    reader = reader or f"a:test-reader-{n}"
+    ip = ip or f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
     user = user or AnonymousUser()
     if user.is_authenticated:
         reader = f"u:{user.pk}"

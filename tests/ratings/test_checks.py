@@ -15,10 +15,18 @@ def test_bad_values_are_reported(settings):
     settings.RATINGS_CLIENT_IP = None
     settings.RATINGS_MAX_SCORE = 1
     settings.RATINGS_RATE_LIMIT = (60,)
+    settings.RATINGS_RATE_LIMIT_PER_OBJECT = (True, 600)
     settings.RATINGS_CLOSE_AFTER_DAYS = 0
     settings.RATINGS_TRUSTED_PROXY_COUNT = -1
     settings.RATINGS_TOP_PRIOR_MEAN = "high"
-    assert ids() == ["ratings.E001", "ratings.E002", "ratings.E004", "ratings.E005", "ratings.E007"]
+    assert ids() == [
+        "ratings.E001",
+        "ratings.E002",
+        "ratings.E003",
+        "ratings.E004",
+        "ratings.E005",
+        "ratings.E007",
+    ]
 
 
 def test_one_vote_per_ip_with_signed_in_only_voting_is_flagged(settings):

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
 from blog.models import Post
-from ratings.models import RatingAggregate, Vote
+from ratings.models import RateCounter, RatingAggregate, Vote
 from ratings.readers import ip_hash
 from ratings.services import Ballot, aggregates_recount, vote_cast, votes_import
 from tests.factories import PostFactory
@@ -49,7 +49,7 @@ def aggregate(post):
 
 
 def test_simultaneous_votes_by_different_readers_are_all_counted(settings):
-    settings.RATINGS_RATE_LIMIT = None
+    settings.RATINGS_RATE_LIMIT = settings.RATINGS_RATE_LIMIT_PER_OBJECT = None
     post = PostFactory()
     n = thread_count()
 
@@ -69,7 +69,7 @@ def test_simultaneous_votes_by_different_readers_are_all_counted(settings):
 
 
 def test_simultaneous_revotes_change_the_sum_but_not_the_count(settings):
-    settings.RATINGS_RATE_LIMIT = None
+    settings.RATINGS_RATE_LIMIT = settings.RATINGS_RATE_LIMIT_PER_OBJECT = None
     post = PostFactory()
     n = thread_count()
 
@@ -89,7 +89,7 @@ def test_simultaneous_revotes_change_the_sum_but_not_the_count(settings):
 
 
 def test_one_reader_double_submitting_is_counted_once(settings):
-    settings.RATINGS_RATE_LIMIT = None
+    settings.RATINGS_RATE_LIMIT = settings.RATINGS_RATE_LIMIT_PER_OBJECT = None
     post = PostFactory()
     n = thread_count()
 
@@ -106,8 +106,28 @@ def test_one_reader_double_submitting_is_counted_once(settings):
     assert (aggregate(post).count, aggregate(post).total) == (1, 3)
 
 
+def test_a_reader_double_submitting_is_one_new_reader_for_the_rate_limits(settings):
+    settings.RATINGS_RATE_LIMIT = (1, 600)
+    settings.RATINGS_RATE_LIMIT_PER_OBJECT = (1, 600)
+    post = PostFactory()
+    n = thread_count()
+
+    def vote(i):
+        vote_cast(
+            target=post,
+            user=AnonymousUser(),
+            reader_key="a:double-clicker",
+            ip_hash=ip_hash("10.2.2.3"),
+            scores={"overall": 3},
+        )
+
+    assert run_together(n, vote) == []
+    assert (aggregate(post).count, aggregate(post).total) == (1, 3)
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [1, 1]
+
+
 def test_votes_imported_while_readers_vote_are_all_counted(settings):
-    settings.RATINGS_RATE_LIMIT = None
+    settings.RATINGS_RATE_LIMIT = settings.RATINGS_RATE_LIMIT_PER_OBJECT = None
     posts = PostFactory.create_batch(3)
     n = thread_count()
     history = [

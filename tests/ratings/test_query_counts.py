@@ -31,11 +31,12 @@ HOME_PAGE = 9
 # categories, tags and recent posts (4), and the top-rated sidebar block (1).
 TOP_RATED_PAGE = 7
 # A vote: resolve the post (1), its overrides and criteria (2), then one transaction (inside
-# the test's own, a savepoint and its release: 2) holding the rate limit (1), the locked
-# aggregate (1), the reader's earlier score (1), the vote inserted in its own savepoint (3) and
-# the aggregate incremented (1); then the new figures and the reader's scores for the answer
-# (2) and the site identity for the widget's HTML (1).
-VOTE = 15
+# the test's own, a savepoint and its release: 2) holding whether the reader is new (1), the
+# rate limits (the address's and the address's on this post: each counter created if missing
+# and counted, 4), the locked aggregate (1), the reader's earlier score (1), the vote inserted
+# in its own savepoint (3) and the aggregate incremented (1); then the new figures and the
+# reader's scores for the answer (2) and the site identity for the widget's HTML (1).
+VOTE = 19
 
 
 def cold(client):

@@ -78,3 +78,25 @@ def test_top_rated_page_and_sidebar_block(client):
     )
     assert "Top rated" in html and "A well-rated post" in html
     assert 'href="/top-rated/"' in client.get("/").content.decode()
+
+
+def render_block() -> str:
+    return Template("{% load ratings_tags %}{% top_rated_block %}").render(
+        Context({"request": RequestFactory().get("/")})
+    )
+
+
+def test_the_cached_sidebar_block_fills_a_withdrawn_posts_place_and_shows_current_titles():
+    posts = [PostFactory(title=f"Rated post {n}") for n in range(6)]
+    for n, post in enumerate(posts):
+        for _ in range(n + 1):
+            cast(post, 5)  # the more votes, the higher
+    assert "Rated post 0" not in render_block()  # sixth of six: not shown, but cached
+
+    rule_for(posts[5], access=RatingRule.Access.HIDDEN)
+    Post.objects.filter(pk=posts[4].pk).update(title="Renamed by its author")
+    html = render_block()
+
+    assert "Rated post 5" not in html
+    assert "Renamed by its author" in html and "Rated post 0" in html
+    assert html.count("<li>") == 5

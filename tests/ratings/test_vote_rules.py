@@ -15,8 +15,10 @@ from ratings.errors import (
     SignInRequired,
     VotingClosed,
 )
-from ratings.models import RatingAggregate, RatingRule, Vote
+from ratings.limits import rate_counters_prune
+from ratings.models import RateCounter, RatingAggregate, RatingRule, Vote
 from ratings.policy import rating_policy
+from ratings.readers import ip_hash
 from tests.factories import CategoryFactory, PostFactory, UserFactory
 from tests.ratings.conftest import cast, criteria_set, rule_for
 
@@ -124,8 +126,56 @@ def test_rate_limit_window_passes(settings):
     settings.RATINGS_RATE_LIMIT = (1, 600)
     first, second = PostFactory.create_batch(2)
     cast(first, 4, ip="198.51.100.7")
-    Vote.objects.update(updated_at=timezone.now() - datetime.timedelta(seconds=601))
+    with pytest.raises(RateLimited, match="try again in 10 minutes"):
+        cast(second, 4, ip="198.51.100.7")
+    RateCounter.objects.update(ends_at=timezone.now())  # ten minutes later
     assert cast(second, 4, ip="198.51.100.7").count == 1
+
+
+def test_rate_limit_counts_new_readers_on_the_post_being_voted_on_too(settings):
+    settings.RATINGS_RATE_LIMIT = (3, 600)
+    settings.RATINGS_RATE_LIMIT_PER_OBJECT = None
+    post = PostFactory()
+    for _ in range(3):
+        cast(post, 1, ip="198.51.100.7")
+    with pytest.raises(RateLimited, match="at most 3 in 10 minutes"):
+        cast(post, 1, ip="198.51.100.7")
+    assert aggregate(post).count == 3
+
+
+def test_per_object_limit_counts_the_new_readers_of_one_object_from_one_address(settings):
+    settings.RATINGS_RATE_LIMIT = (10, 600)
+    settings.RATINGS_RATE_LIMIT_PER_OBJECT = (2, 3600)
+    post, other = PostFactory.create_batch(2)
+    cast(post, 5, ip="198.51.100.7")
+    cast(post, 5, ip="198.51.100.7")
+    with pytest.raises(RateLimited, match="rated this post from your network: at most 2 in 1 hour"):
+        cast(post, 5, ip="198.51.100.7")
+    assert cast(post, 5, ip="198.51.100.8").count == 3  # another address
+    assert cast(other, 5, ip="198.51.100.7").count == 1  # another post
+    # The refusal did not use up the address's allowance: 3 counted of 10.
+    assert RateCounter.objects.get(key=f"address:{ip_hash('198.51.100.7')}").count == 3
+
+
+def test_changing_ones_vote_counts_against_no_limit(settings):
+    settings.RATINGS_RATE_LIMIT = (1, 600)
+    settings.RATINGS_RATE_LIMIT_PER_OBJECT = (1, 600)
+    post = PostFactory()
+    for score in (1, 2, 3, 4, 5):
+        cast(post, score, reader="a:changes-their-mind", ip="198.51.100.7")
+    assert (aggregate(post).count, aggregate(post).total) == (1, 5)
+    assert set(RateCounter.objects.values_list("count", flat=True)) == {1}
+
+
+def test_counters_whose_window_is_over_are_pruned_and_the_others_kept(settings):
+    settings.RATINGS_RATE_LIMIT = (5, 600)
+    first, second = PostFactory.create_batch(2)
+    cast(first, 4, ip="198.51.100.7")
+    cast(second, 4, ip="198.51.100.8")
+    RateCounter.objects.filter(key__contains=ip_hash("198.51.100.7")).update(ends_at=timezone.now())
+    assert rate_counters_prune() == 2
+    assert RateCounter.objects.filter(key__contains=ip_hash("198.51.100.8")).count() == 2
+    assert cast(first, 4, ip="198.51.100.7").count == 2  # starts afresh
 
 
 def test_default_rate_limit_lets_an_office_behind_one_nat_vote():
