@@ -6,6 +6,7 @@ from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
 from blog.models import Category, Post
 from blog.services import post_slug_change
+from core.admin_base import CheckedModelAdmin
 
 
 def can_edit_others(user) -> bool:
@@ -13,7 +14,7 @@ def can_edit_others(user) -> bool:
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CheckedModelAdmin):
     form = PostAdminForm
     list_display = ["title", "author", "status", "published_at", "updated_at", "preview_link"]
     list_filter = [
@@ -134,7 +135,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CheckedModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
