@@ -10,14 +10,16 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.admin import PostAdmin
-from related.models import RelatedPost
+from blog.models import Post
+from related.models import RelatedPost, RelatedPostOverride
 from tests.admin_forms import inline_management_data
-from tests.factories import PostFactory, UserFactory
+from tests.factories import AuthorProfileFactory, PostFactory, UserFactory
 
 TOPIC = "Passkeys and phishing-resistant logins replace passwords"
 SECRET = "Embargoed passkeys merger"
@@ -80,6 +82,130 @@ def post_form(post, **overrides):
 
 def change_url(post):
     return reverse("admin:blog_post_change", args=[post.pk])
+
+
+# Other authors' unpublished posts never appear in an author's admin.
+
+
+def test_related_posts_inline_never_names_another_authors_scheduled_post(
+    client, author, editor, topic_posts
+):
+    mine, public, scheduled = topic_posts
+    client.force_login(author)
+    html = client.get(change_url(mine)).content.decode()
+    assert "Passkeys, public" in html  # public posts are listed, with their reasons
+    assert SECRET not in html
+    assert change_url(scheduled) not in html
+    client.force_login(editor)
+    assert SECRET in client.get(change_url(mine)).content.decode()
+
+
+@pytest.fixture
+def pinning_author(author):
+    """An author who may also pin and exclude related posts (a custom role), but not edit or see
+    other authors' posts."""
+    codenames = [f"{action}_relatedpostoverride" for action in ("add", "change", "view")]
+    author.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return type(author).objects.get(pk=author.pk)  # no cached permissions
+
+
+def test_pins_inline_never_shows_a_pin_of_another_authors_scheduled_post(
+    client, pinning_author, topic_posts
+):
+    mine, public, scheduled = topic_posts
+    RelatedPostOverride.objects.create(post=mine, other=scheduled, kind="pin")
+    RelatedPostOverride.objects.create(post=mine, other=public, kind="exclude", position=1)
+    client.force_login(pinning_author)
+    html = client.get(change_url(mine)).content.decode()
+    assert "Related posts: pins and exclusions" in html
+    assert "Passkeys, public" in html
+    assert SECRET not in html
+
+
+def test_pins_inline_refuses_and_does_not_label_another_authors_scheduled_post_by_id(
+    client, pinning_author, topic_posts
+):
+    mine, public, scheduled = topic_posts
+    client.force_login(pinning_author)
+    url = change_url(mine)
+    prefix = "related_overrides"
+    data = {
+        **post_form(mine, tags="passkeys"),
+        **browser_inline_data(client, url),
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-0-kind": "pin",
+        f"{prefix}-0-other": str(scheduled.pk),
+        f"{prefix}-0-position": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert SECRET not in response.content.decode()
+    assert not RelatedPostOverride.objects.filter(post=mine).exists()
+
+
+def test_raw_id_popup_lists_only_the_authors_own_posts(client, author, topic_posts):
+    mine, public, scheduled = topic_posts
+    client.force_login(author)
+    response = client.get(reverse("admin:blog_post_changelist") + "?_to_field=id&_popup=1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Passkeys, mine" in html
+    assert SECRET not in html and "Passkeys, public" not in html
+
+
+@pytest.mark.parametrize(
+    "source", [("related", "relatedpostoverride", "other"), ("related", "relatedpost", "related")]
+)
+def test_autocomplete_offers_only_the_authors_own_posts(client, author, topic_posts, source):
+    app_label, model_name, field_name = source
+    client.force_login(author)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": "P"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Passkeys, mine"]
+
+
+def test_history_of_another_authors_post_is_not_shown(client, author, topic_posts):
+    mine, public, scheduled = topic_posts
+    client.force_login(author)
+    response = client.get(reverse("admin:blog_post_history", args=[scheduled.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:index")
+    assert SECRET not in response.content.decode()
+
+
+def test_delete_confirmation_names_nothing_of_another_authors_scheduled_post(
+    client, author, editor, topic_posts
+):
+    mine, public, scheduled = topic_posts
+    url = reverse("admin:blog_post_delete", args=[mine.pk])
+    client.force_login(author)
+    html = client.get(url).content.decode()
+    # The rows of the author's own list and of the public post's list are named …
+    assert f"{public.pk} for {mine.pk}" in html
+    assert f"{mine.pk} for {public.pk}" in html
+    # … but not the rows of the scheduled post's list, nor those naming it, nor are they counted.
+    assert f"{mine.pk} for {scheduled.pk}" not in html
+    assert f"{scheduled.pk} for {mine.pk}" not in html
+    assert "Suggested related posts: 2<" in html
+    # The post and every row about it still go.
+    client.post(url, {"post": "yes"})
+    assert not Post.objects.filter(pk=mine.pk).exists()
+    assert not RelatedPost.objects.filter(related_id=mine.pk).exists()
+    client.force_login(editor)
+    other_delete = client.get(reverse("admin:blog_post_delete", args=[public.pk])).content
+    assert f"{public.pk} for {scheduled.pk}" in other_delete.decode()
+
+
+def test_post_list_filters_name_no_other_author(client, author, topic_posts):
+    AuthorProfileFactory(user=topic_posts[2].author, display_name="Orla Other")
+    client.force_login(author)
+    response = client.get(reverse("admin:blog_post_changelist"))
+    cl = response.context["cl"]
+    shown = [choice["display"] for spec in cl.filter_specs for choice in spec.choices(cl)]
+    assert "Orla Other" not in shown and "other" not in shown
+    assert "Orla Other" not in response.content.decode()
 
 
 # No query string makes an admin page fail.
