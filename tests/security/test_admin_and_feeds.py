@@ -7,6 +7,7 @@ page fail with a server error.
 """
 
 import datetime
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib import admin
@@ -19,7 +20,7 @@ from blog.admin import PostAdmin
 from blog.models import Post
 from related.models import RelatedPost, RelatedPostOverride
 from tests.admin_forms import inline_management_data
-from tests.factories import AuthorProfileFactory, PostFactory, UserFactory
+from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
 
 TOPIC = "Passkeys and phishing-resistant logins replace passwords"
 SECRET = "Embargoed passkeys merger"
@@ -206,6 +207,53 @@ def test_post_list_filters_name_no_other_author(client, author, topic_posts):
     shown = [choice["display"] for spec in cl.filter_specs for choice in spec.choices(cl)]
     assert "Orla Other" not in shown and "other" not in shown
     assert "Orla Other" not in response.content.decode()
+
+
+# Feeds type every field: text as text, HTML sanitized as HTML.
+
+
+def feed_entries(client, url="/feed/"):
+    response = client.get(url)
+    assert response.status_code == 200
+    return ET.fromstring(response.content).findall(f"{ATOM}entry")
+
+
+def test_feed_gives_a_plain_text_excerpt_as_text_never_as_markup(client, db):
+    excerpt = "<img src=x onerror=alert(1)> & <b>not bold</b>"
+    PostFactory(excerpt=excerpt)
+    (entry,) = feed_entries(client)
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == excerpt
+
+
+def test_feed_gives_the_body_as_sanitized_html_when_there_is_no_excerpt(client, db):
+    PostFactory(
+        excerpt="",
+        body='Hello <img src="x" onerror="alert(1)"> <script>alert(2)</script> **world**',
+    )
+    (entry,) = feed_entries(client)
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<strong>world</strong>" in summary.text
+    assert "onerror" not in summary.text and "<script" not in summary.text
+
+
+def test_feed_gives_titles_author_names_and_categories_as_text(client, db):
+    profile = AuthorProfileFactory(display_name="<i>Eve</i> & co")
+    category = CategoryFactory(name="<u>Policy</u> & law")
+    post = PostFactory(
+        title="<b>Bold</b> & <script>x</script>", author=profile.user, categories=[category]
+    )
+    for url in ("/feed/", category.get_absolute_url() + "feed/"):
+        (entry,) = feed_entries(client, url)
+        title = entry.find(f"{ATOM}title")
+        assert title.get("type") in (None, "text")
+        assert title.text == post.title
+        assert entry.find(f"{ATOM}author/{ATOM}name").text == "<i>Eve</i> & co"
+        assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [category.name]
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link == "http://testserver" + post.get_absolute_url()
 
 
 # No query string makes an admin page fail.
