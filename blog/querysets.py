@@ -31,6 +31,18 @@ class PostQuerySet(models.QuerySet):
             return self
         return self.filter(self._public() | models.Q(author_id=user.pk))
 
+    def addresses(self, *, prefix: str = "") -> set[str]:
+        """Every address these posts answer at or once did: their slugs and their old slugs
+        (redirects), those starting with ``prefix`` only (one query)."""
+        redirect_model = self.model._meta.get_field("redirects").related_model
+        current = self.filter(slug__startswith=prefix).order_by().values_list("slug")
+        old = (
+            redirect_model.objects.filter(post__in=self.order_by(), old_slug__startswith=prefix)
+            .order_by()
+            .values_list("old_slug")
+        )
+        return {slug for (slug,) in current.union(old)}
+
     def for_listing(self) -> PostQuerySet:
         """Everything a post card shows (author, categories, tags), loaded in a fixed number of
         queries, newest first."""

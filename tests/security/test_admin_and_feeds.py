@@ -12,12 +12,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.admin import PostAdmin
-from blog.models import Post
+from blog.models import Post, PostRedirect
+from blog.services import post_slug_change
 from related.models import RelatedPost, RelatedPostOverride
 from tests.admin_forms import inline_management_data
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
@@ -254,6 +256,77 @@ def test_feed_gives_titles_author_names_and_categories_as_text(client, db):
         assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [category.name]
         link = entry.find(f"{ATOM}link").get("href")
         assert link == "http://testserver" + post.get_absolute_url()
+
+
+# An address once used by a post can't be claimed by another post.
+
+
+@pytest.fixture
+def renamed(editor):
+    """Post A, whose slug an editor changed from a-old to a-new: a-old redirects to it."""
+    post = PostFactory(title="A old", slug="a-old", author=editor)
+    post.slug = "a-new"
+    post.save()
+    post_slug_change(post=post, old_slug="a-old")
+    return post
+
+
+def test_author_cannot_take_another_posts_old_address(client, author, renamed):
+    old_url = reverse(
+        "blog:post_detail",
+        kwargs={
+            "year": renamed.published_at.year,
+            "month": f"{timezone.localtime(renamed.published_at).month:02d}",
+            "slug": "a-old",
+        },
+    )
+    mine = PostFactory(title="Mine", slug="mine", author=author)
+    client.force_login(author)
+    url = change_url(mine)
+    inlines = browser_inline_data(client, url)
+    response = client.post(url, {**post_form(mine, slug="a-old"), **inlines})
+    assert response.status_code == 200
+    assert "This is the old address of another post" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.slug == "mine"
+    # The second step of the attack (rename again) finds nothing to take over.
+    client.post(url, {**post_form(mine, slug="mine-2"), **inlines})
+    assert PostRedirect.objects.get(old_slug="a-old").post == renamed
+    client.logout()
+    response = client.get(old_url)
+    assert response.status_code == 301 and response["Location"] == renamed.get_absolute_url()
+
+
+def test_slug_change_never_points_an_existing_redirect_at_another_post(renamed):
+    # A post that got the address before the rule existed, renamed again.
+    squatter = PostFactory(title="Squatter", slug="squatter")
+    Post.objects.filter(pk=squatter.pk).update(slug="a-old-moved")
+    squatter.refresh_from_db()
+    post_slug_change(post=squatter, old_slug="a-old")
+    assert PostRedirect.objects.get(old_slug="a-old").post == renamed
+
+
+def test_slug_change_refuses_a_post_holding_another_posts_old_address(renamed):
+    squatter = PostFactory(title="Squatter", slug="squatter")
+    Post.objects.filter(pk=squatter.pk).update(slug="a-old")
+    squatter.refresh_from_db()
+    with pytest.raises(ValidationError):
+        post_slug_change(post=squatter, old_slug="squatter")
+    assert PostRedirect.objects.get(old_slug="a-old").post == renamed
+    assert not PostRedirect.objects.filter(old_slug="squatter").exists()
+
+
+def test_automatic_slug_skips_other_posts_old_addresses(renamed):
+    assert PostFactory(title="A old").slug == "a-old-2"
+    assert PostFactory(title="A new").slug == "a-new-2"
+
+
+def test_a_post_may_take_its_own_old_address_back(client, editor, renamed):
+    client.force_login(editor)
+    url = change_url(renamed)
+    form = {**post_form(renamed, slug="a-old", author=str(editor.pk))}
+    assert client.post(url, {**form, **browser_inline_data(client, url)}).status_code == 302
+    assert list(PostRedirect.objects.values_list("old_slug", "post")) == [("a-new", renamed.pk)]
 
 
 # No query string makes an admin page fail.
