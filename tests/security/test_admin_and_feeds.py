@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from blog.admin import PostAdmin
 from blog.models import Post, PostRedirect
@@ -327,6 +328,44 @@ def test_a_post_may_take_its_own_old_address_back(client, editor, renamed):
     form = {**post_form(renamed, slug="a-old", author=str(editor.pk))}
     assert client.post(url, {**form, **browser_inline_data(client, url)}).status_code == 302
     assert list(PostRedirect.objects.values_list("old_slug", "post")) == [("a-new", renamed.pk)]
+
+
+# Authors choose among existing tags; only editors create tags.
+
+
+def test_author_cannot_create_tags_through_the_post_form(client, author):
+    Tag.objects.create(name="Policy")
+    mine = PostFactory(title="Mine", author=author, status="draft", published_at=None)
+    client.force_login(author)
+    url = change_url(mine)
+    typed = "policy, brand-new, Other new"
+    response = client.post(url, {**post_form(mine, tags=typed), **browser_inline_data(client, url)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Only editors can create new tags: Other new, brand-new" in html
+    assert response.context["adminform"].form["tags"].value() == typed
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Policy"]
+    assert not mine.tags.exists()
+
+
+def test_author_chooses_existing_tags_whatever_their_case(client, author):
+    policy = Tag.objects.create(name="Policy")
+    mine = PostFactory(title="Mine", author=author, status="draft", published_at=None)
+    client.force_login(author)
+    url = change_url(mine)
+    form = {**post_form(mine, tags="POLICY"), **browser_inline_data(client, url)}
+    assert client.post(url, form).status_code == 302
+    assert list(mine.tags.all()) == [policy]
+    assert Tag.objects.count() == 1
+
+
+def test_editor_creates_new_tags_through_the_post_form(client, editor):
+    post = PostFactory(title="Theirs", author=editor)
+    client.force_login(editor)
+    url = change_url(post)
+    form = {**post_form(post, tags="brand-new", author=str(editor.pk))}
+    assert client.post(url, {**form, **browser_inline_data(client, url)}).status_code == 302
+    assert list(post.tags.names()) == ["brand-new"]
 
 
 # No query string makes an admin page fail.
