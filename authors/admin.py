@@ -6,6 +6,7 @@ from django.urls import reverse
 from authors.models import AuthorProfile
 from authors.services import profile_ensure
 from blog.images import CleanImageField
+from core.admin_base import CheckedModelAdmin
 
 
 class AuthorProfileForm(forms.ModelForm):
@@ -34,7 +35,7 @@ def can_edit_others(user) -> bool:
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(CheckedModelAdmin):
     form = AuthorProfileForm
     list_display = ["display_name", "user", "joined"]
     search_fields = ["display_name", "user__username", "user__email"]

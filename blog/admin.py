@@ -1,19 +1,88 @@
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.contrib.admin.utils import NestedObjects, get_deleted_objects, quote
+from django.db import router
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
 from blog.models import Category, Post
 from blog.services import post_slug_change
+from core.admin_base import CheckedModelAdmin
 
 
 def can_edit_others(user) -> bool:
     return user.has_perm("blog.edit_others_posts")
 
 
+def rows_about_hidden_posts(rows_by_model, user) -> set:
+    """The rows (of any model) that point at a post the user may not see: an entry in the related
+    list of another author's scheduled post is such a row."""
+    pointers = [
+        (row, field.attname)
+        for model, rows in rows_by_model.items()
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model is Post
+        for row in rows
+    ]
+    referenced = {getattr(row, attname) for row, attname in pointers} - {None}
+    visible = set(
+        Post.objects.filter(pk__in=referenced).visible_to(user).values_list("pk", flat=True)
+    )
+    return {row for row, attname in pointers if getattr(row, attname) not in visible | {None}}
+
+
+def deleted_objects_visible_to(objs, request, admin_site):
+    """Django's deletion summary (``admin.utils.get_deleted_objects``), without naming or
+    counting the rows that belong to posts the user may not see; they are deleted all the same."""
+    collector = NestedObjects(using=router.db_for_write(Post), origin=objs)
+    collector.collect(objs)
+    hidden = rows_about_hidden_posts(collector.model_objs, request.user)
+    perms_needed = set()
+
+    def describe(obj):
+        if obj in hidden:
+            return None
+        opts = obj._meta
+        if not admin_site.is_registered(type(obj)):
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+        if not admin_site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            url = reverse(
+                f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[quote(obj.pk)],
+            )
+        except NoReverseMatch:
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+    def shown(nested: list) -> list:
+        # A nested list is [item, [its children], item, …]: a hidden item goes with its children.
+        result, skip_children = [], False
+        for entry in nested:
+            if isinstance(entry, list):
+                if not skip_children and (children := shown(entry)):
+                    result.append(children)
+                continue
+            skip_children = entry is None
+            if entry is not None:
+                result.append(entry)
+        return result
+
+    to_delete = shown(collector.nested(describe))
+    protected = [describe(obj) for obj in collector.protected if obj not in hidden]
+    model_count = {
+        model._meta.verbose_name_plural: len(rows - hidden)
+        for model, rows in collector.model_objs.items()
+        if rows - hidden
+    }
+    return to_delete, model_count, perms_needed, protected
+
+
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CheckedModelAdmin):
     form = PostAdminForm
     list_display = ["title", "author", "status", "published_at", "updated_at", "preview_link"]
     list_filter = [
@@ -57,10 +126,12 @@ class PostAdmin(admin.ModelAdmin):
         return [*super().get_inlines(request, obj), *post_inlines()]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        return super().get_queryset(request).editable_by(request.user)
+
+    def get_deleted_objects(self, objs, request):
         if can_edit_others(request.user):
-            return queryset
-        return queryset.filter(author=request.user)
+            return get_deleted_objects(objs, request, self.admin_site)
+        return deleted_objects_visible_to(objs, request, self.admin_site)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -134,7 +205,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CheckedModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -8,8 +8,20 @@ from core.models import SiteIdentity
 FEED_LENGTH = 20
 
 
+class TypedAtom1Feed(Atom1Feed):
+    """Atom whose entry summary says what it holds: ``text`` for a plain-text excerpt, which
+    readers must show as written, ``html`` for the body (sanitized when it was saved). Titles,
+    names and categories are Atom text already."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            summary_type = item.get("summary_type", "html")
+            handler.addQuickElement("summary", item["description"], {"type": summary_type})
+
+
 class LatestPostsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TypedAtom1Feed
     link = "/"
 
     def title(self):
@@ -27,6 +39,9 @@ class LatestPostsFeed(Feed):
 
     def item_description(self, item):
         return item.excerpt or item.body_html
+
+    def item_extra_kwargs(self, item):
+        return {"summary_type": "text" if item.excerpt else "html"}
 
     def item_author_name(self, item):
         return item.author_name

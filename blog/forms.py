@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from taggit.models import Tag
 
 from blog.images import CleanImageField
 from blog.models import Post
@@ -8,7 +10,8 @@ from blog.models import Post
 
 class PostAdminForm(forms.ModelForm):
     """The post form of the admin. Authors without the publish permission may only save drafts or
-    submit for review; the rule is checked here, on the server, whatever the browser sends."""
+    submit for review, and without the permission to add tags may only choose existing ones; the
+    rules are checked here, on the server, whatever the browser sends."""
 
     request_user = None  # set by PostAdmin.get_form
 
@@ -83,3 +86,23 @@ class PostAdminForm(forms.ModelForm):
         ):
             raise ValidationError("Only editors can publish. Submit the post for review instead.")
         return status
+
+    def clean_tags(self):
+        """Tags are matched case-insensitively (as taggit stores them); a name matching none is a
+        new tag, which only users with the permission to add tags may create."""
+        names = self.cleaned_data["tags"]
+        user = self.request_user
+        if not names or user is None or user.has_perm("taggit.add_tag"):
+            return names
+        matches = Tag.objects.alias(folded=Lower("name")).filter(
+            folded__in={name.lower() for name in names}
+        )
+        known = {name.lower() for name in matches.values_list("name", flat=True)}
+        unknown = [name for name in names if name.lower() not in known]
+        if unknown:
+            raise ValidationError(
+                "Only editors can create new tags: %(names)s. Choose existing tags, or ask an "
+                "editor to create these.",
+                params={"names": ", ".join(unknown)},
+            )
+        return names

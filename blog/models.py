@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
 from django.db import models
 from django.db.models import Q
@@ -34,12 +35,13 @@ class Category(models.Model):
 
 def unique_slug(title: str, *, taken, max_length: int = 200) -> str:
     """The site's one slug rule: the title slugified (unicode kept), suffixed -2, -3 … until it
-    is not in ``taken`` — a set of slugs already used, or a queryset of rows with a ``slug``
-    (only the rows sharing the slug's stem are read). A set gets the new slug added, so a batch
-    of posts can be given slugs without a query each."""
+    is not in ``taken`` — a set of addresses already used (``Post.objects.addresses()``), or a
+    queryset of posts whose current and old addresses are taken (only those sharing the slug's
+    stem are read). A set gets the new slug added, so a batch of posts can be given slugs without
+    a query each."""
     base = slugify(title, allow_unicode=True)[: max_length - 8].strip("-") or "post"
     if isinstance(taken, models.QuerySet):
-        taken = set(taken.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken = taken.addresses(prefix=base)
         remember = False
     else:
         remember = True
@@ -49,6 +51,12 @@ def unique_slug(title: str, *, taken, max_length: int = 200) -> str:
     if remember:
         taken.add(slug)
     return slug
+
+
+OLD_ADDRESS_TAKEN = (
+    "This is the old address of another post, and its old links still lead there. "
+    "Choose another slug."
+)
 
 
 class Post(models.Model):
@@ -145,6 +153,17 @@ class Post(models.Model):
             kwargs={"year": when.year, "month": f"{when.month:02d}", "slug": self.slug},
         )
 
+    def validate_unique(self, exclude=None):
+        """A post's address is unique among every address a post has had: it is neither another
+        post's slug nor another post's old slug, whose old links must keep leading there."""
+        # The slug check runs first: a post renamed in one transaction frees its slug and makes it
+        # a redirect at once, so of the two reads one sees it taken.
+        super().validate_unique(exclude)
+        if not self.slug or (exclude and "slug" in exclude):
+            return
+        if PostRedirect.objects.filter(old_slug=self.slug).exclude(post_id=self.pk).exists():
+            raise ValidationError({"slug": OLD_ADDRESS_TAKEN})
+
     def fill_image_size(self) -> None:
         """Record a newly attached image's size (read from the upload in hand, never from
         storage); a post without an image has none."""
@@ -174,7 +193,9 @@ class Post(models.Model):
 
 
 class PostRedirect(models.Model):
-    """An address a post used to have: old links keep working after its slug changes."""
+    """An address a post used to have: old links keep working after its slug changes. A redirect
+    belongs to the post that had the address, for as long as that post exists (see
+    ``blog.services.post_slug_change``)."""
 
     old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects")

@@ -11,7 +11,37 @@ from django.utils import timezone
 class PostQuerySet(models.QuerySet):
     def published(self) -> PostQuerySet:
         """Posts a reader may see: status published and a publication time that has come."""
-        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self._public())
+
+    def _public(self) -> models.Q:
+        return models.Q(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def editable_by(self, user) -> PostQuerySet:
+        """Posts the user may open and edit in the admin: all of them with the permission to edit
+        others' posts, else their own."""
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        return self.filter(author_id=user.pk)
+
+    def visible_to(self, user) -> PostQuerySet:
+        """Posts the admin may name to the user (in lists of related posts, pickers, deletion
+        summaries): the public ones and those the user may edit; never another author's draft,
+        pending or scheduled post."""
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        return self.filter(self._public() | models.Q(author_id=user.pk))
+
+    def addresses(self, *, prefix: str = "") -> set[str]:
+        """Every address these posts answer at or once did: their slugs and their old slugs
+        (redirects), those starting with ``prefix`` only (one query)."""
+        redirect_model = self.model._meta.get_field("redirects").related_model
+        current = self.filter(slug__startswith=prefix).order_by().values_list("slug")
+        old = (
+            redirect_model.objects.filter(post__in=self.order_by(), old_slug__startswith=prefix)
+            .order_by()
+            .values_list("old_slug")
+        )
+        return {slug for (slug,) in current.union(old)}
 
     def for_listing(self) -> PostQuerySet:
         """Everything a post card shows (author, categories, tags), loaded in a fixed number of

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin_base import CheckedModelAdmin
 from core.models import SiteIdentity
 
 
 @admin.register(SiteIdentity)
-class SiteIdentityAdmin(admin.ModelAdmin):
+class SiteIdentityAdmin(CheckedModelAdmin):
     list_display = ["name", "tagline"]
 
     def has_add_permission(self, request):

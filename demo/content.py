@@ -548,7 +548,7 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
         categories, categories_created = categories_ensure()
         users, authors_created = authors_ensure(today=timezone.localdate(now))
         tags, tags_created = tags_ensure()
-        taken = set(Post.objects.values_list("slug", flat=True))
+        taken = Post.objects.addresses()
         for plan in plans:
             plan.post.author_id = users[plan.author].pk
             plan.post.slug = unique_slug(plan.post.title, taken=taken)

@@ -1,9 +1,34 @@
-"""The post admin's related-posts inlines, added through the blog's extension point."""
+"""The post admin's related-posts inlines, added through the blog's extension point.
+
+They name other posts, so they show a user only the posts the admin may show them
+(``Post.objects.visible_to``): public posts and their own, or every post for those who may edit
+others' posts. Another author's draft, pending or scheduled post never appears, whatever lists it
+is in.
+"""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 
 from blog.extensions import register_post_inline
+from blog.models import Post
 from related.models import RelatedPost, RelatedPostOverride
+
+
+class VisiblePostRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id input of a post, labelled only when the post is one the user may see (Django's
+    widget names whatever post the id finds)."""
+
+    def __init__(self, rel, admin_site, *, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        try:
+            if not self.queryset.filter(pk=value).exists():
+                return "", ""
+        except (TypeError, ValueError, OverflowError):
+            return "", ""
+        return super().label_and_url_for_value(value)
 
 
 class RelatedPostOverrideInline(admin.TabularInline):
@@ -17,6 +42,19 @@ class RelatedPostOverrideInline(admin.TabularInline):
     raw_id_fields = ["other"]
     verbose_name = "related post pin or exclusion"
     verbose_name_plural = "Related posts: pins and exclusions"
+
+    def get_queryset(self, request):
+        visible = Post.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(other__in=visible)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "other":
+            visible = Post.objects.visible_to(request.user)
+            kwargs["queryset"] = visible
+            kwargs["widget"] = VisiblePostRawIdWidget(
+                db_field.remote_field, self.admin_site, queryset=visible, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RelatedPostInline(admin.TabularInline):
@@ -32,7 +70,8 @@ class RelatedPostInline(admin.TabularInline):
     verbose_name_plural = "Related posts: current suggestions (computed)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("related")
+        visible = Post.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(related__in=visible).select_related("related")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -42,7 +81,7 @@ class RelatedPostInline(admin.TabularInline):
 
     @admin.display(description="Score")
     def score_display(self, obj):
-        return "—" if obj.pinned else f"{obj.score:.3f}"
+        return "—" if obj.pinned or obj.score is None else f"{obj.score:.3f}"
 
 
 register_post_inline(RelatedPostOverrideInline)

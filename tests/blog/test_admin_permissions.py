@@ -35,7 +35,7 @@ def post_form_data(**overrides):
         "featured_image_credit": "",
         "source_name": "",
         "source_url": "",
-        "tags": "policy",
+        "tags": "",
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
