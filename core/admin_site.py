@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from core.admin_base import CheckedModelAdmin
 from core.signin import PAIR_LIMIT, WINDOW, signin_attempt_start, signin_attempt_succeed
 
 LARGEST_ID = 2**63 - 1
@@ -22,6 +23,22 @@ LARGEST_ID = 2**63 - 1
 class ThrottledAdminSite(admin.AdminSite):
     site_header = "Group Blog administration"
     site_title = "Group Blog admin"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every list of the admin, Django's and other apps' included (users, groups, tags),
+        answers a query string it cannot use with a 400 page, never a server error
+        (``core.admin_base``); an admin with a changelist of its own keeps it."""
+        admin_class = admin_class or admin.ModelAdmin
+        if (
+            not issubclass(admin_class, CheckedModelAdmin)
+            and admin_class.get_changelist is admin.ModelAdmin.get_changelist
+        ):
+            admin_class = type(
+                admin_class.__name__,
+                (CheckedModelAdmin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def login(self, request, extra_context=None):
         if request.method != "POST":
