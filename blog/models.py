@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +52,8 @@ def unique_slug(title: str, *, taken, max_length: int = 200) -> str:
         taken.add(slug)
     return slug
 
+
+SLUG_ATTEMPTS = 10
 
 OLD_ADDRESS_TAKEN = (
     "This is the old address of another post, and its old links still lead there. "
@@ -138,13 +140,28 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
+        made_slug = not self.slug
+        if made_slug:
             self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
         self.fill_image_size()
-        super().save(*args, **kwargs)
+        if not made_slug:
+            super().save(*args, **kwargs)
+            return
+        # Two posts of the same title saved at the same moment both find the same slug free; the
+        # unique constraint refuses the second, which then takes the next one.
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                clash = Post.objects.filter(slug=self.slug).exclude(pk=self.pk).exists()
+                if not clash or attempt == SLUG_ATTEMPTS - 1:
+                    raise
+                self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))
 
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())

@@ -58,8 +58,11 @@ def related_rebuild(
     published = Post.objects.filter(status=Post.Status.PUBLISHED)
     total = published.count()
 
+    # Every write below holds the statistics row, as one-post refreshes do, so they never
+    # interleave with one inside a transaction.
     # Forget posts that are no longer published (pins stay: an editor's choice outlives them).
     with transaction.atomic():
+        statistics_row(lock=True)
         PostIndex.objects.exclude(post_id__in=published.values("pk")).delete()
         PostTerm.objects.exclude(post__status=Post.Status.PUBLISHED).delete()
         RelatedPost.objects.exclude(post__status=Post.Status.PUBLISHED).delete()
@@ -81,6 +84,7 @@ def related_rebuild(
             n += len(batch)
             report("counting terms", n, total)
         with transaction.atomic():
+            row = statistics_row(lock=True)
             TermStat.objects.all().delete()
             TermStat.objects.bulk_create(
                 (TermStat(term=t, df=c) for t, c in df.items()), batch_size=5000
@@ -106,6 +110,7 @@ def related_rebuild(
             )
             rows += term_rows(doc.pk, entry)
         with transaction.atomic():
+            statistics_row(lock=True)
             PostIndex.objects.filter(post_id__in=batch).delete()
             PostIndex.objects.bulk_create(index_rows, batch_size=1000)
             PostTerm.objects.filter(post_id__in=batch).delete()
@@ -141,10 +146,13 @@ def related_rebuild(
                 overrides.get(post_id, Overrides()),
             )
         with transaction.atomic():
+            statistics_row(lock=True)
             replace_lists(chunk, rows)
         done += len(chunk)
         report("scoring", done, total)
-    CorpusStatistics.objects.filter(pk=1).update(indexed_posts=len(post_ids))
+    with transaction.atomic():
+        statistics_row(lock=True)
+        CorpusStatistics.objects.filter(pk=1).update(indexed_posts=len(post_ids))
     if len(post_ids) >= ANALYZE_FROM_POSTS:
         _refresh_planner_statistics()
     return len(post_ids)

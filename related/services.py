@@ -72,7 +72,7 @@ def related_refresh_for_post(*, post_id: int) -> None:
         row.refresh_from_db()
         rebuild = _stale_and_small(row)
     if rebuild:
-        related_rebuild()
+        _rebuild_while_stale()
 
 
 def related_withdraw_post(*, post_id: int, neighbour_ids: Iterable[int] = ()) -> None:
@@ -85,7 +85,7 @@ def related_withdraw_post(*, post_id: int, neighbour_ids: Iterable[int] = ()) ->
         row.refresh_from_db()
         rebuild = _stale_and_small(row)
     if rebuild:
-        related_rebuild()
+        _rebuild_while_stale()
 
 
 def related_recompute_list(*, post_id: int) -> None:
@@ -255,6 +255,15 @@ def _names_for(terms: Iterable[str]) -> dict[str, str]:
         }
     )
     return names
+
+
+def _rebuild_while_stale() -> None:
+    """Rebuild in one transaction holding the statistics row, unless another process did it
+    while this one waited: small blogs only, where that takes a few seconds."""
+    with transaction.atomic():
+        row = statistics_row(lock=True)
+        if _stale_and_small(row):
+            related_rebuild()
 
 
 def _stale_and_small(row) -> bool:

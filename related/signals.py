@@ -29,7 +29,12 @@ class Pending:
     deleted: dict[int, set[int]] = field(default_factory=dict)  # deleted: the lists it was in
     done: bool = False
 
-    def __call__(self) -> None:
+    def __post_init__(self):
+        # The one callable registered after commit (a bound method: Django names a failing
+        # callback by its __qualname__ in the log).
+        self.callback = self.run
+
+    def run(self) -> None:
         """Run the collected refreshes, once per post."""
         if self.done:
             return
@@ -58,14 +63,14 @@ def _collect(*, refresh=(), recompute=(), deleted: dict | None = None) -> None:
         connection.in_atomic_block
         and pending is not None
         and not pending.done
-        and any(callback is pending for _, callback, _ in connection.run_on_commit)
+        and any(callback is pending.callback for _, callback, _ in connection.run_on_commit)
     )
     if not registered:
         pending = _local.pending = Pending()
     pending.refresh.update(refresh)
     pending.recompute.update(recompute)
     pending.deleted.update(deleted or {})
-    transaction.on_commit(pending, robust=True)
+    transaction.on_commit(pending.callback, robust=True)
 
 
 @receiver(post_save, sender=Post, dispatch_uid="related.post_saved")

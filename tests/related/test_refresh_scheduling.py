@@ -102,3 +102,26 @@ def test_a_large_blog_keeps_its_statistics_and_says_a_rebuild_is_due(settings, c
     row = CorpusStatistics.objects.get()
     assert (row.posts, row.indexed_posts, row.taken_at) == (2, 3, taken)
     assert "run `manage.py rebuild_related`" in caplog.text
+
+
+@pytest.mark.concurrency
+def test_posts_published_at_once_are_indexed_one_at_a_time_without_errors(caplog):
+    from related.rebuild import related_rebuild
+    from tests.ratings.test_concurrency import run_together
+
+    for n in range(3):
+        PostFactory(title=f"Garden diary {n}", body="Tomatoes, beans and weather.")
+
+    def publish(i):
+        PostFactory(title=f"Passkeys part {i}", body=TOPIC, tags=["passkeys"])
+
+    with caplog.at_level(logging.ERROR):
+        assert run_together(6, publish) == []
+    assert not [r for r in caplog.records if "on_commit" in r.getMessage()]
+    row = CorpusStatistics.objects.get()
+    assert row.indexed_posts == 9
+    stored = sorted(RelatedPost.objects.values_list("post_id", "rank", "related_id", "score"))
+    related_rebuild(keep_statistics=True)
+    assert sorted(RelatedPost.objects.values_list("post_id", "rank", "related_id", "score")) == (
+        stored
+    )
