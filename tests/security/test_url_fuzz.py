@@ -2,7 +2,8 @@
 
 Every public URL pattern gets each hostile value in each of its variable parts (overlong, unicode,
 NUL, path traversal, SQL fragments, encoded line breaks, huge and negative numbers), every list
-page gets hostile query strings (pages, searches, repeated and unknown parameters), and every
+page gets hostile query strings (pages, searches, repeated and unknown parameters), archives are
+asked for the calendar's first and last years in time zones on both sides of UTC, and every
 admin list gets hostile filter, search, sort and page values. The answer is always a page, a
 redirect on the site or a 4xx.
 """
@@ -212,6 +213,16 @@ def test_hostile_query_string_gets_a_clear_answer(client, site, page):
     joiner = "&" if "?" in url else "?"
     requests = [(label, "get", url + joiner + query) for label, query in queries.items()]
     assert unclear_answers(client, requests) == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Pacific/Kiritimati", "Asia/Tokyo"])
+@pytest.mark.parametrize("url", ["/0001/", "/0001/01/", "/9999/", "/9999/12/", "/9999/12/x/"])
+def test_first_and_last_years_of_the_calendar_are_not_found(client, site, settings, zone, url):
+    """Their archives would start or end outside the dates a computer can hold, in one time zone
+    or another; no post is ever published then."""
+    settings.TIME_ZONE = zone
+    client.raise_request_exception = False
+    assert client.get(url).status_code == 404
 
 
 # -- The admin's lists ----------------------------------------------------------------------------
