@@ -240,6 +240,24 @@ def post_history(client, world, value):
     return [client.get(reverse("admin:blog_post_history", args=[world.post.pk]))]
 
 
+def admin_saved(client, world, value):
+    """An editor saves the post: the admin's "was changed successfully" message names it."""
+    client.force_login(world.editor)
+    url = reverse("admin:blog_post_change", args=[world.post.pk])
+    post, when = world.post, world.post.published_at
+    form = {
+        "title": post.title, "slug": post.slug, "author": str(post.author_id),
+        "excerpt": post.excerpt, "body": post.body, "featured_image_alt": "",
+        "featured_image_caption": "", "featured_image_credit": "", "source_name": "",
+        "source_url": "", "tags": "stripes", "categories": [str(world.category.pk)],
+        "status": "published", "published_at_0": when.strftime("%Y-%m-%d"),
+        "published_at_1": when.strftime("%H:%M:%S"), **inline_data(client, url),
+    }  # fmt: skip
+    response = client.post(url, form, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    return [response]
+
+
 def vote_json(client, world, value):
     url = reverse("ratings:vote", args=["blog.post", world.post.pk])
     response = client.post(url, world.vote_form("4"), HTTP_ACCEPT="application/json")
@@ -284,6 +302,11 @@ CHANNELS = {
     "admin posts": admin_page(lambda w: reverse("admin:blog_post_changelist")),
     "admin post form": admin_page(lambda w: reverse("admin:blog_post_change", args=[w.post.pk])),
     "admin post history": post_history,
+    "admin save message": admin_saved,
+    "admin search box": lambda client, world, value: (
+        client.force_login(world.editor),
+        [client.get(reverse("admin:blog_post_changelist"), {"q": value})],
+    )[1],
     "admin post delete": admin_page(lambda w: reverse("admin:blog_post_delete", args=[w.post.pk])),
     "admin categories": admin_page(lambda w: reverse("admin:blog_category_changelist")),
     "admin category form": admin_page(
@@ -320,7 +343,8 @@ TEXT_FIELDS = {
             "post page", "neighbour's page", "home", "category page", "tag page",
             "author page", "search results", "top rated", "feed", "category feed", "sitemap",
             "vote refused", "admin posts", "admin post form", "admin post history",
-            "admin post delete", "admin vote log", "admin rating statistics",
+            "admin post delete", "admin save message", "admin vote log",
+            "admin rating statistics",
         ],
     ),
     "post excerpt": (
@@ -377,7 +401,7 @@ TEXT_FIELDS = {
         set_criterion_name,
         ["post page", "rating widget JSON", "vote refused", "admin rating sets"],
     ),
-    "search query": (set_nothing, ["search box"]),
+    "search query": (set_nothing, ["search box", "admin search box"]),
 }  # fmt: skip
 
 MARKUP_FIELDS = {
