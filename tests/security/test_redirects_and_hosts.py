@@ -10,7 +10,7 @@ from the client never become the host in absolute links.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -80,7 +80,7 @@ def test_signing_in_never_sends_the_user_off_site(client, staff, target, where):
         page = client.get(url, {"next": target})
         assert page.status_code == 200
         assert scan_html(page.content.decode()).findings == []
-        response = client.post(f"{url}?next={target}", data)
+        response = client.post(f"{url}?{urlencode({'next': target})}", data)
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
     assert lands_on_this_site(response["Location"]), response["Location"]
