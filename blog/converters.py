@@ -1,13 +1,19 @@
 """URL converters that refuse impossible dates, so they 404 instead of reaching a view."""
 
+import datetime
+
 
 class YearConverter:
+    """Years 0002 to 9998. Year 0 does not exist; the first and last years of the calendar have
+    no archive, as in a time zone east (or west) of UTC their first (or last) day starts before
+    (or ends after) the dates Python can hold once converted to UTC for the query."""
+
     regex = "[0-9]{4}"
 
     def to_python(self, value: str) -> int:
         year = int(value)
-        if year < 1:
-            raise ValueError("year 0 does not exist")
+        if not datetime.MINYEAR < year < datetime.MAXYEAR:
+            raise ValueError("no archive for year 0 or the calendar's first and last years")
         return year
 
     def to_url(self, value) -> str:
