@@ -191,6 +191,8 @@ REQUEST_BODY_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1
 PUBLIC_REQUEST_BODY_MAX_BYTES = 256 * 1024
 
 LOGIN_URL = "admin:login"
+# After signing in with no (or an unsafe) page to go back to: the admin, not a 404.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # How many reverse proxies in front of the site append to X-Forwarded-For (0: none, the header is
 # ignored). One rule for every use of the client address: admin sign-in throttle, vote limits.
