@@ -3,7 +3,7 @@
 Starts gunicorn (config.wsgi, production settings, plain HTTP on loopback) against SQLite and/or
 PostgreSQL, publishes one post, prepares N anonymous readers (each GETs the post page for its own
 CSRF cookie and token), then lets them all vote at once from a pool of client threads, each
-reader behind its own address (X-Forwarded-For, with RATINGS_TRUSTED_PROXY_COUNT=1 as behind a
+reader behind its own address (X-Forwarded-For, with DJANGO_TRUSTED_PROXY_COUNT=1 as behind a
 proxy). Prints votes/second and latency percentiles, and checks that the stored count equals the
 number of accepted votes.
 
@@ -139,7 +139,7 @@ def bench(name: str, database_url: str, args) -> dict:
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_HTTPS": "0",
-        "RATINGS_TRUSTED_PROXY_COUNT": "1",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
         "PYTHONPATH": str(ROOT),
     }
     run_manage(env, "migrate", "--noinput", "-v0")
