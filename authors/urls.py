@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from authors import views
+from authors import feeds, views
 
 
 class UsernameConverter:
@@ -20,4 +20,6 @@ app_name = "authors"
 urlpatterns = [
     path("authors/", views.AuthorListView.as_view(), name="list"),
     path("author/<username:username>/", views.AuthorDetailView.as_view(), name="detail"),
+    path("author/<username:username>/feed/", feeds.AuthorFeed(), name="feed"),
+    path("author/<username:username>/feed/rss/", feeds.AuthorRssFeed(), name="feed_rss"),
 ]

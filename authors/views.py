@@ -1,8 +1,11 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import ListView
 
 from authors.models import AuthorProfile
-from blog.views import PublishedPostListView
+from blog import seo
+from blog.views import FeedLink, ListingPageMixin, PublishedPostListView
+from core.models import SiteIdentity
 
 
 class AuthorListView(ListView):
@@ -12,8 +15,18 @@ class AuthorListView(ListView):
     def get_queryset(self):
         return AuthorProfile.objects.listed()
 
+    def get_context_data(self, **kwargs):
+        site = SiteIdentity.current().name
+        return super().get_context_data(
+            page_title="Authors",
+            meta_description=f"The authors writing on {site}, with their number of posts.",
+            canonical_url=seo.canonical_url(self.request),
+            breadcrumbs=seo.breadcrumbs(self.request, ("Authors", self.request.path)),
+            **kwargs,
+        )
 
-class AuthorDetailView(PublishedPostListView):
+
+class AuthorDetailView(ListingPageMixin, PublishedPostListView):
     template_name = "authors/author_detail.html"
 
     def get_queryset(self):
@@ -23,6 +36,27 @@ class AuthorDetailView(PublishedPostListView):
             user__is_active=True,
         )
         return super().get_queryset().by_author(self.profile.user)
+
+    def get_page_title(self):
+        return self.profile.display_name
+
+    def get_meta_description(self):
+        profile, site = self.profile, SiteIdentity.current().name
+        plural = "" if profile.post_count == 1 else "s"
+        return f"{profile.display_name}: {profile.post_count} post{plural} on {site}."
+
+    def get_breadcrumbs(self):
+        return [
+            ("Authors", reverse("authors:list")),
+            (self.profile.display_name, self.profile.get_absolute_url()),
+        ]
+
+    def get_feeds(self):
+        return [
+            FeedLink(
+                f"posts by {self.profile.display_name}", "authors:feed", self.profile.user.username
+            )
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(profile=self.profile, **kwargs)

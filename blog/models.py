@@ -1,3 +1,5 @@
+import html
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
@@ -5,7 +7,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 
 from blog.querysets import PostQuerySet
@@ -54,6 +57,8 @@ def unique_slug(title: str, *, taken, max_length: int = 200) -> str:
 
 
 SLUG_ATTEMPTS = 10
+# Words of the body standing in for a missing excerpt (lists' descriptions, feed summaries).
+SUMMARY_WORDS = 40
 
 OLD_ADDRESS_TAKEN = (
     "This is the old address of another post, and its old links still lead there. "
@@ -203,6 +208,23 @@ class Post(models.Model):
     def author_name(self) -> str:
         profile = getattr(self.author, "profile", None)
         return (profile and profile.display_name) or self.author.get_full_name() or str(self.author)
+
+    @property
+    def summary(self) -> str:
+        """Plain text saying what the post is about: its excerpt, else the opening words of its
+        body with the markup taken off (for feed summaries and search engines' descriptions)."""
+        if self.excerpt.strip():
+            return " ".join(self.excerpt.split())
+        text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        return Truncator(text).words(SUMMARY_WORDS)
+
+    @property
+    def last_changed(self):
+        """When readers last saw the post change: its last edit, or its publication when that
+        came later (a scheduled post coming due)."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
 
     @property
     def image_alt(self) -> str:

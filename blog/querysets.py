@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest, Lower, TruncMonth
 from django.utils import timezone
 
 
@@ -77,6 +77,41 @@ class PostQuerySet(models.QuerySet):
     def in_month(self, year: int, month: int) -> PostQuerySet:
         """Posts published in the month (in the site's time zone)."""
         return self.filter(published_at__year=year, published_at__month=month)
+
+    def tag_counts(self) -> models.QuerySet:
+        """Each tag carried by these posts with the number of them carrying it, as
+        ``{"tag__name", "tag__slug", "post_count"}`` rows by name (one query)."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        return (
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id__in=self.order_by().values("pk"),
+            )
+            .values("tag__name", "tag__slug")
+            .annotate(post_count=Count("pk"))
+            .order_by(Lower("tag__name"), "tag__slug")
+        )
+
+    def month_counts(self) -> models.QuerySet:
+        """The months (in the site's time zone) these posts were published in, newest first,
+        each with its number of posts: ``{"month", "post_count"}`` rows (one query)."""
+        return (
+            self.order_by()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(post_count=Count("pk"))
+            .order_by("-month")
+        )
+
+    def last_change(self) -> dict:
+        """When any of these posts last changed for readers (edited, or published when that came
+        later) and how many there are: ``{"changed": datetime or None, "count": int}``, for
+        conditional requests (one query)."""
+        return self.order_by().aggregate(
+            changed=Max(Greatest("updated_at", "published_at")), count=Count("pk")
+        )
 
     def search(self, query: str) -> PostQuerySet:
         """Posts whose title, excerpt or body contain every word of the query."""

@@ -1,13 +1,19 @@
+import datetime
+import math
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from blog import seo
 from blog.models import Category, Post, PostRedirect
+from core.models import SiteIdentity
 from ratings.selectors import with_ratings
 
 MAX_QUERY_LENGTH = 200
@@ -26,14 +32,76 @@ class PublishedPostListView(ListView):
         return with_ratings(Post.objects.published().for_listing())
 
 
-class PostListView(PublishedPostListView):
+class FeedLink:
+    """A feed a page offers: its name and both formats' addresses (Atom and RSS 2.0)."""
+
+    def __init__(self, title: str, url_name: str, *args):
+        self.title = title
+        self.atom = reverse(url_name, args=args)
+        self.rss = reverse(f"{url_name}_rss", args=args)
+
+
+class ListingPageMixin:
+    """What a list of posts tells readers, search engines and feed readers beyond its posts:
+    title and description, canonical address (page-number aware), breadcrumb trail and feeds."""
+
+    page_title = ""
+
+    def get_page_title(self) -> str:
+        return self.page_title
+
+    def get_meta_description(self) -> str:
+        return ""
+
+    def get_breadcrumbs(self) -> list[tuple[str, str]]:
+        """The trail after Home, as ``(name, path)`` pairs ending with this page."""
+        return []
+
+    def get_feeds(self) -> list[FeedLink]:
+        """The page's own feeds (the site's are offered on every page)."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        number = page.number if page else 1
+        title = self.get_page_title()
+        if title and number > 1:
+            title = f"{title}, page {number}"
+        elif number > 1:
+            title = f"Latest posts, page {number}"
+        trail = self.get_breadcrumbs()
+        context.update(
+            page_title=title,
+            meta_description=seo.describe(self.get_meta_description()),
+            canonical_url=seo.canonical_url(self.request, number),
+            breadcrumbs=seo.breadcrumbs(self.request, *trail) if trail else None,
+            page_feeds=self.get_feeds(),
+        )
+        return context
+
+
+class PostListView(ListingPageMixin, PublishedPostListView):
     pass
 
 
-class CategoryView(PublishedPostListView):
+class CategoryView(ListingPageMixin, PublishedPostListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return super().get_queryset().in_category(self.category)
+
+    def get_page_title(self):
+        return self.category.name
+
+    def get_meta_description(self):
+        site = SiteIdentity.current().name
+        return self.category.description or f"Posts filed under {self.category.name} on {site}."
+
+    def get_breadcrumbs(self):
+        return [(self.category.name, self.category.get_absolute_url())]
+
+    def get_feeds(self):
+        return [FeedLink(self.category.name, "blog:category_feed", self.category.slug)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -45,20 +113,45 @@ class CategoryView(PublishedPostListView):
         )
 
 
-class TagView(PublishedPostListView):
+class TagView(ListingPageMixin, PublishedPostListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().tagged(self.tag)
+
+    def get_page_title(self):
+        return f"Posts tagged {self.tag.name}"
+
+    def get_meta_description(self):
+        return f"Posts tagged {self.tag.name} on {SiteIdentity.current().name}."
+
+    def get_breadcrumbs(self):
+        return [
+            ("Tags", reverse("blog:tag_index")),
+            (f"#{self.tag.name}", reverse("blog:tag", args=[self.tag.slug])),
+        ]
+
+    def get_feeds(self):
+        return [FeedLink(f"#{self.tag.name}", "blog:tag_feed", self.tag.slug)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kicker="Tag", **kwargs)
 
 
-class YearArchiveView(PublishedPostListView):
+class YearArchiveView(ListingPageMixin, PublishedPostListView):
     allow_empty = False
 
     def get_queryset(self):
         return super().get_queryset().in_year(self.kwargs["year"])
+
+    def get_page_title(self):
+        return f"Posts of {self.kwargs['year']}"
+
+    def get_meta_description(self):
+        return f"Posts published in {self.kwargs['year']} on {SiteIdentity.current().name}."
+
+    def get_breadcrumbs(self):
+        year = self.kwargs["year"]
+        return [(str(year), reverse("blog:archive_year", args=[year]))]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -66,15 +159,84 @@ class YearArchiveView(PublishedPostListView):
         )
 
 
-class MonthArchiveView(PublishedPostListView):
+class MonthArchiveView(ListingPageMixin, PublishedPostListView):
     allow_empty = False
 
     def get_queryset(self):
         return super().get_queryset().in_month(self.kwargs["year"], self.kwargs["month"])
 
+    def month_name(self) -> str:
+        return datetime.date(self.kwargs["year"], self.kwargs["month"], 1).strftime("%B %Y")
+
+    def get_page_title(self):
+        return f"Posts of {self.month_name()}"
+
+    def get_meta_description(self):
+        return f"Posts published in {self.month_name()} on {SiteIdentity.current().name}."
+
+    def get_breadcrumbs(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        return [
+            (str(year), reverse("blog:archive_year", args=[year])),
+            (self.month_name().split()[0], reverse("blog:archive_month", args=[year, month])),
+        ]
+
     def get_context_data(self, **kwargs):
-        month = timezone.datetime(self.kwargs["year"], self.kwargs["month"], 1)
-        return super().get_context_data(heading=month.strftime("%B %Y"), kicker="Archive", **kwargs)
+        return super().get_context_data(heading=self.month_name(), kicker="Archive", **kwargs)
+
+
+# Tag cloud: tags get one of this many sizes, by how many posts carry them.
+TAG_SIZES = 5
+
+
+class TagIndexView(TemplateView):
+    """Every tag carried by a published post, by name, sized by how many posts carry it."""
+
+    template_name = "blog/tag_index.html"
+
+    def get_context_data(self, **kwargs):
+        tags = list(Post.objects.published().tag_counts())
+        return super().get_context_data(
+            tags=sized_tags(tags),
+            page_title="Tags",
+            meta_description=seo.describe(
+                f"Every tag on {SiteIdentity.current().name}, with its number of posts."
+            ),
+            canonical_url=seo.canonical_url(self.request),
+            breadcrumbs=seo.breadcrumbs(self.request, ("Tags", self.request.path)),
+            **kwargs,
+        )
+
+
+def sized_tags(tags: list[dict]) -> list[dict]:
+    """The tags, each given a ``size`` from 1 to TAG_SIZES by its post count, on a logarithmic
+    scale between the least and the most used (so a few very common tags do not shrink the rest
+    to one size)."""
+    if not tags:
+        return []
+    low = math.log(min(t["post_count"] for t in tags))
+    high = math.log(max(t["post_count"] for t in tags))
+    for tag in tags:
+        if high == low:
+            tag["size"] = (TAG_SIZES + 1) // 2
+        else:
+            share = (math.log(tag["post_count"]) - low) / (high - low)
+            tag["size"] = 1 + round(share * (TAG_SIZES - 1))
+    return tags
+
+
+def robots_txt(request):
+    """Crawlers may read every public page; not the admin, searches or staff previews. Names
+    the sitemap."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('blog:search')}",
+        f"Disallow: {reverse('blog:post_preview', args=[0]).removesuffix('0/')}",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 class SearchView(PublishedPostListView):
@@ -120,6 +282,8 @@ class PostDetailView(DetailView):
         post = self.object
         published = Post.objects.published().select_related("author")
         categories = list(post.categories.all())
+        canonical = self.request.build_absolute_uri(post.get_absolute_url())
+        trail = [(c.name, c.get_absolute_url()) for c in categories[:1]]
         context = {
             "previous_post": published.filter(published_at__lt=post.published_at)
             .order_by("-published_at", "-pk")
@@ -129,7 +293,13 @@ class PostDetailView(DetailView):
             .first(),
             "categories": categories,
             "tags": list(post.tags.all()),
-            "canonical_url": self.request.build_absolute_uri(post.get_absolute_url()),
+            "canonical_url": canonical,
+            "page_title": post.title,
+            "meta_description": seo.describe(post.summary),
+            "breadcrumbs": seo.breadcrumbs(
+                self.request, *trail, (post.title, post.get_absolute_url())
+            ),
+            "share_links": seo.share_links(post.title, canonical),
         }
         return super().get_context_data(**context, **kwargs)
 

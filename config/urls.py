@@ -5,10 +5,17 @@ from django.urls import include, path
 from django.views.static import serve
 
 from blog.sitemaps import SITEMAPS
+from blog.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "blog/sitemap.xml"},
+        name="sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("ratings.urls")),
     path("", include("authors.urls")),
     path("", include("blog.urls")),

@@ -10,9 +10,9 @@ from django.utils import timezone
 from blog.models import Category, Post
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory
 
-# Layout shared by every page: site identity (1), the sidebar (recent, categories, tags: 3) and
-# its top-rated block (1).
-FRAME = 5
+# Layout shared by every page: site identity (1), the sidebar (recent, archive months,
+# categories, tags: 4, cached together) and its top-rated block (1).
+FRAME = 6
 # A list of posts: count and page (2), then categories and tags of the page's posts (2); rating
 # summaries are annotated on the page's query.
 LIST = 4

@@ -23,3 +23,10 @@ def post_page_sections(context, slot: str) -> SafeString:
         with context.push():
             parts.append(engine.get_template(name).render(context))
     return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """The address with this site's scheme and host (for feeds, sharing sites and search
+    engines, which need absolute addresses); an address already absolute is kept."""
+    return context["request"].build_absolute_uri(path)

@@ -208,6 +208,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 BLOG_POSTS_PER_PAGE = 10
+# Feeds carry each post's whole body (True) or only its excerpt, or the body's opening words when
+# it has none (False). docs/features.md, "Feeds".
+BLOG_FEED_FULL_TEXT = True
 
 LOGGING = {
     "version": 1,

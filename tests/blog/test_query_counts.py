@@ -19,7 +19,14 @@ from tests.query_budget import FRAME, LIST, assert_fixed_cost, grow_content
         ("/2020/03/", FRAME + LIST + 1),
         ("/category/cat-0/", FRAME + LIST + 1),  # the category
         ("/tag/common/", FRAME + LIST + 1),  # the tag
-        ("/feed/", 4),  # identity, posts, categories, tags; no layout
+        ("/tags/", FRAME + 1),  # every tag with its count
+        # Feeds have no layout: identity, the newest change (ETag), posts, categories, tags
+        ("/feed/", 5),
+        ("/feed/rss/", 5),
+        ("/category/cat-0/feed/", 5 + 1),  # the category
+        ("/category/cat-0/feed/rss/", 5 + 1),
+        ("/tag/common/feed/", 5 + 1),  # the tag
+        ("/tag/common/feed/rss/", 5 + 1),
     ],
 )
 def test_list_pages_cost_the_same_with_more_content(

@@ -230,16 +230,21 @@ def test_feed_gives_a_plain_text_excerpt_as_text_never_as_markup(client, db):
     assert summary.text == excerpt
 
 
-def test_feed_gives_the_body_as_sanitized_html_when_there_is_no_excerpt(client, db):
+def test_feed_gives_the_body_as_sanitized_html_and_its_start_as_text(client, db):
     PostFactory(
         excerpt="",
         body='Hello <img src="x" onerror="alert(1)"> <script>alert(2)</script> **world**',
     )
     (entry,) = feed_entries(client)
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert "<strong>world</strong>" in content.text
+    assert "onerror" not in content.text and "<script" not in content.text
+    # Without an excerpt, the summary is the body's start with the markup taken off.
     summary = entry.find(f"{ATOM}summary")
-    assert summary.get("type") == "html"
-    assert "<strong>world</strong>" in summary.text
-    assert "onerror" not in summary.text and "<script" not in summary.text
+    assert summary.get("type") == "text"
+    assert summary.text.startswith("Hello") and summary.text.endswith("world")
+    assert "<" not in summary.text
 
 
 def test_feed_gives_titles_author_names_and_categories_as_text(client, db):

@@ -446,10 +446,13 @@ def test_json_ld_carries_the_title_and_author_exactly(client, world):
     world.vote()
     scan = scan_response(client.get(world.post.get_absolute_url()))
     assert scan.findings == []
-    [block] = scan.json_blocks
+    blocks = {block["@type"]: block for block in scan.json_blocks}
+    assert sorted(blocks) == ["BlogPosting", "BreadcrumbList"]
+    block = blocks["BlogPosting"]
     assert block["headline"] == title
     assert block["author"] == {"@type": "Person", "name": name}
     assert block["aggregateRating"]["ratingCount"] == 1
+    assert blocks["BreadcrumbList"]["itemListElement"][-1]["name"] == title
 
 
 # -- Addresses: only web links get in ------------------------------------------------------------
