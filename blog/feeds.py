@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import http_date
 from taggit.models import Tag
 
@@ -54,8 +54,12 @@ class PostAtomFeed(Atom1Feed):
 
 
 class PostRssFeed(Rss201rev2Feed):
-    """RSS 2.0 items whose description (HTML by RSS custom) is the escaped plain-text summary,
-    with the body as ``content:encoded``."""
+    """RSS 2.0 whose descriptions (HTML by RSS custom, for the channel as for its items) are
+    escaped plain text, with each post's body as ``content:encoded``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed["description"] = escape(self.feed["description"] or "")
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": CONTENT_NAMESPACE}

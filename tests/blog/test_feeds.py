@@ -265,7 +265,8 @@ PAGE_FEEDS = {
 @pytest.mark.parametrize("page", PAGE_FEEDS)
 def test_pages_announce_their_feeds_and_the_sites(client, blog, page):
     head = fetch(client, page).content.decode().split("</head>", 1)[0]
-    links = re.findall(r'<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">', head)
+    alternate = r'<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">'
+    links = re.findall(alternate, head)
     expected = []
     for feed in [*PAGE_FEEDS[page], "/feed/"]:
         expected += [("application/rss+xml", feed + "rss/"), ("application/atom+xml", feed)]

@@ -138,17 +138,24 @@ def scan_html(html: str) -> Scan:
     return Scan(findings, text, blocks)
 
 
+# RSS elements that readers render as HTML (RSS has no type attribute: a description is HTML by
+# custom, content:encoded by definition).
+RSS_HTML_ELEMENTS = {"description", "{http://purl.org/rss/1.0/modules/content/}encoded"}
+
+
 def scan_feed(xml: str) -> Scan:
-    """An Atom feed: it must parse, and every element a reader renders as HTML (type="html" or
-    "xhtml") is scanned as HTML; the others are shown as text."""
+    """An Atom or RSS feed: it must parse, and every element a reader renders as HTML (Atom's
+    type="html" or "xhtml", RSS descriptions and content:encoded) is scanned as HTML; the others
+    are shown as text."""
     root = ElementTree.fromstring(xml.encode())
+    rss = root.tag == "rss"
     findings, texts = [], []
     for element in root.iter():
         texts.extend(element.attrib.values())
         content = "".join(element.itertext()) if element.get("type") == "xhtml" else element.text
         if not content:
             continue
-        if element.get("type") in ("html", "xhtml"):
+        if element.get("type") in ("html", "xhtml") or (rss and element.tag in RSS_HTML_ELEMENTS):
             inner = scan_html(content)
             findings.extend(f"in <{element.tag}>: {f}" for f in inner.findings)
             texts.append(inner.text)

@@ -292,6 +292,10 @@ CHANNELS = {
     "not found page": page(lambda w: "/no-such-page/"),
     "feed": page(lambda w: reverse("blog:feed")),
     "category feed": page(lambda w: reverse("blog:category_feed", args=[w.category.slug])),
+    "rss feed": page(lambda w: reverse("blog:feed_rss")),
+    "tag feed": page(lambda w: reverse("blog:tag_feed_rss", args=[w.tag.slug])),
+    "author feed": page(lambda w: reverse("authors:feed", args=[w.author.username])),
+    "tag index": page(lambda w: reverse("blog:tag_index")),
     "sitemap": page(lambda w: reverse("sitemap")),
     "rating widget JSON": vote_json,
     "vote refused": vote_refused,
@@ -335,14 +339,14 @@ TEXT_FIELDS = {
             "author page", "search results", "top rated", "feed", "category feed", "sitemap",
             "vote refused", "admin posts", "admin post form", "admin post history",
             "admin post delete", "admin save message", "admin vote log",
-            "admin rating statistics",
+            "admin rating statistics", "rss feed", "tag feed", "author feed",
         ],
     ),
     "post excerpt": (
         set_post(excerpt=None),
         [
             "post page", "home", "category page", "tag page", "author page", "search results",
-            "feed", "category feed", "admin post form",
+            "feed", "category feed", "admin post form", "rss feed", "tag feed", "author feed",
         ],
     ),
     "image alt text": (set_post(featured_image_alt=None), ["post page", "admin post form"]),
@@ -351,7 +355,9 @@ TEXT_FIELDS = {
         ["post page", "admin post form"],
     ),
     "image credit": (set_post(featured_image_credit=None), ["post page", "admin post form"]),
-    "source name": (set_post(source_name=None), ["post page", "admin post form"]),
+    "source name": (
+        set_post(source_name=None), ["post page", "feed", "rss feed", "admin post form"]
+    ),
     "source name without address": (
         set_post(source_name=None, source_url=""),
         ["post page"],
@@ -361,7 +367,7 @@ TEXT_FIELDS = {
         [
             "post page", "neighbour's page", "home", "category page", "search results", "feed",
             "category feed", "sitemap", "admin posts", "admin post form", "admin categories",
-            "admin category form",
+            "admin category form", "rss feed",
         ],
     ),
     "category description": (
@@ -370,23 +376,28 @@ TEXT_FIELDS = {
     ),
     "tag name": (
         set_tag_name,
-        ["post page", "home", "tag page", "search results", "admin tags", "admin post form"],
+        [
+            "post page", "home", "tag page", "search results", "admin tags", "admin post form",
+            "feed", "rss feed", "tag feed", "tag index",
+        ],
     ),
     "author display name": (
         set_display_name,
         [
             "post page", "home", "author page", "authors list", "search results", "feed",
-            "admin profiles", "admin profile form",
+            "admin profiles", "admin profile form", "rss feed", "author feed",
         ],
     ),
     "site name": (
         set_site("name"),
         [
             "home", "post page", "author page", "not found page", "feed", "category feed",
-            "admin site identity",
+            "admin site identity", "rss feed", "tag feed", "author feed", "tag index",
         ],
     ),
-    "site tagline": (set_site("tagline"), ["home", "post page", "feed", "admin site identity"]),
+    "site tagline": (
+        set_site("tagline"), ["home", "post page", "feed", "rss feed", "admin site identity"]
+    ),
     "site description": (set_site("description"), ["home", "feed"]),
     "rating criterion name": (
         set_criterion_name,
@@ -396,7 +407,18 @@ TEXT_FIELDS = {
 }  # fmt: skip
 
 MARKUP_FIELDS = {
-    "post body": (set_body, ["post page", "feed", "category feed", "admin post form"]),
+    "post body": (
+        set_body,
+        [
+            "post page",
+            "feed",
+            "category feed",
+            "rss feed",
+            "tag feed",
+            "author feed",
+            "admin post form",
+        ],
+    ),
     "author bio": (set_bio, ["post page", "author page", "admin profile form"]),
 }
 
