@@ -17,19 +17,19 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 # after a deploy sees it; each test checks the same literal number with few and with many votes
 # or posts, so a query per vote or per post would fail it.
 
-# The post page: 9 queries are the blog's (the post, its categories, the previous and next
-# posts, its tags, site identity, and the sidebar's categories, tags and recent posts), 1 the
-# related posts', and 4 the ratings app's: the overrides, the criteria and the aggregates (the
-# widget and the JSON-LD share them), and the top-rated sidebar block.
-POST_PAGE = 14
-# The home page: 7 are the blog's (the post count for pagination, site identity, the page's
-# categories and tags, and the sidebar's categories, tags and recent posts) and 2 carry the
-# ratings: the page's posts, whose rating figures and access come as subqueries of that one
-# query (ratings.selectors.with_ratings), and the top-rated sidebar block.
-HOME_PAGE = 9
+# The post page: 10 queries are the blog's (the post, its categories, the previous and next
+# posts, its tags, site identity, and the sidebar's archive months, categories, tags and recent
+# posts), 1 the related posts', and 4 the ratings app's: the overrides, the criteria and the
+# aggregates (the widget and the JSON-LD share them), and the top-rated sidebar block.
+POST_PAGE = 15
+# The home page: 8 are the blog's (the post count for pagination, site identity, the page's
+# categories and tags, and the sidebar's archive months, categories, tags and recent posts) and
+# 2 carry the ratings: the page's posts, whose rating figures and access come as subqueries of
+# that one query (ratings.selectors.with_ratings), and the top-rated sidebar block.
+HOME_PAGE = 10
 # /top-rated/: the best-rated and the most-rated lists (2), site identity and the sidebar's
-# categories, tags and recent posts (4), and the top-rated sidebar block (1).
-TOP_RATED_PAGE = 7
+# archive months, categories, tags and recent posts (5), and the top-rated sidebar block (1).
+TOP_RATED_PAGE = 8
 # A vote: resolve the post (1), its overrides and criteria (2), then one transaction (inside
 # the test's own, a savepoint and its release: 2) holding whether the reader is new (1), the
 # rate limits (the address's and the address's on this post: each counter created if missing

@@ -62,6 +62,7 @@ PAGES = {
         reverse("blog:archive_month", args=published_on(s["post"])), **kw
     ),
     "author": lambda s, c, **kw: c.get(reverse("authors:detail", args=["writer"]), **kw),
+    "tag index": lambda s, c, **kw: c.get(reverse("blog:tag_index"), **kw),
     "authors": lambda s, c, **kw: c.get(reverse("authors:list"), **kw),
     "search": lambda s, c, **kw: c.get(reverse("blog:search"), {"q": "zebra"}, **kw),
     "top rated": lambda s, c, **kw: c.get(reverse("ratings:top_rated"), **kw),
@@ -76,7 +77,11 @@ FEEDS = {
     "category feed": lambda s, c, **kw: c.get(
         reverse("blog:category_feed", args=[s["category"].slug]), **kw
     ),
+    "rss feed": lambda s, c, **kw: c.get(reverse("blog:feed_rss"), **kw),
+    "tag feed": lambda s, c, **kw: c.get(reverse("blog:tag_feed_rss", args=["stripes"]), **kw),
+    "author feed": lambda s, c, **kw: c.get(reverse("authors:feed", args=["writer"]), **kw),
     "sitemap": lambda s, c, **kw: c.get(reverse("sitemap"), **kw),
+    "robots.txt": lambda s, c, **kw: c.get(reverse("robots_txt"), **kw),
 }
 
 
