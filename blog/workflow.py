@@ -128,6 +128,8 @@ def _forbidden_reason(action: Action, user, post: Post) -> str | None:
     if action in (Action.SUBMIT, Action.WITHDRAW):
         if not user.has_perm("blog.change_post"):
             return "You may not edit posts."
+        if action == Action.WITHDRAW and not own:
+            return "Only its author can withdraw a post from review; editors request changes."
         return None
     if action == Action.REQUEST_CHANGES:
         if not roles.can_review(user):

@@ -40,6 +40,12 @@ STATE_HELP = {
     State.SCHEDULED: "It appears on the site by itself at its publication time.",
     State.PUBLISHED: "Readers can see it.",
 }
+REVIEWER_HELP = {
+    State.PENDING: "Waiting for review. Read it (Preview), then publish it now, schedule it, or "
+    "send it back to its author with a note saying what should change.",
+    State.CHANGES_REQUESTED: "Sent back to its author, who will submit it again once the "
+    "changes are made.",
+}
 
 
 # The post form's buttons: what each says and how it looks; each also saves the form.
@@ -198,7 +204,11 @@ class WorkflowAdminMixin:
         return {
             "workflow": {
                 "state": state,
-                "help": STATE_HELP[state],
+                "help": (
+                    REVIEWER_HELP.get(state, STATE_HELP[state])
+                    if roles.can_review(user) and obj is not None and obj.author_id != user.pk
+                    else STATE_HELP[state]
+                ),
                 "buttons": [
                     {
                         "action": action.value,

@@ -272,7 +272,9 @@ ACTIONS = {
         ),
         data=lambda c, w: {"name": "Contributors", "permissions": all_post_permissions()},
         happened=lambda w: (
-            Group.objects.get(name="Contributors").permissions.filter(codename="publish_post").exists()
+            Group.objects.get(name="Contributors")
+            .permissions.filter(codename="publish_post")
+            .exists()
         ),
     ),
 }
