@@ -301,7 +301,11 @@ class WorkflowAdminMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         user = request.user
-        posts = Post.objects.editable_by(user).select_related("author__profile")
+        posts = (
+            Post.objects.editable_by(user)
+            .select_related("author__profile")
+            .defer("body", "body_html", "excerpt")
+        )
         pending = (
             posts.filter(status=Post.Status.PENDING)
             .annotate(submitted_at=latest_transition("created_at", action=Action.SUBMIT))
