@@ -170,6 +170,19 @@ def test_quickstart_migrates_seeds_and_prints_a_random_admin_password_once():
     assert get_user_model().objects.get(username="admin").check_password(second)
 
 
+def test_quickstart_says_where_workflow_emails_go(settings):
+    PostFactory()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    output = run_quickstart("--no-serve")
+    assert "Workflow emails (submitted for review, published, changes requested) are printed" in (
+        output
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "Workflow emails" not in run_quickstart("--no-serve")
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and not admin.groups.exists()  # the quickstart admin stays superuser
+
+
 def test_quickstart_leaves_existing_posts_and_admin_password_alone():
     PostFactory()
     admin = get_user_model().objects.create_superuser("admin", "", "chosen-by-the-owner-1")
