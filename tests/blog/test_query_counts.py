@@ -110,4 +110,4 @@ def test_index_summary_costs_one_query(client, editor, django_assert_num_queries
         # recent actions (1)
         with django_assert_num_queries(7):
             html = client.get(reverse("admin:index")).content.decode()
-        assert f'<span class="count">{total}</span>pending review' in html
+        assert f'<span class="count">{total}</span> pending review' in html

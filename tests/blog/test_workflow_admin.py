@@ -450,8 +450,8 @@ def test_index_and_post_list_show_the_counts(client, editor, contributor):
         summary = client.get(url).context["review_summary"] if "changelist" in url else None
         html = client.get(url).content.decode()
         assert "Editorial review" in html and "Open the review queue" in html
-        assert '<span class="count">2</span>pending review' in html
-        assert '<span class="count">1</span>scheduled' in html
+        assert '<span class="count">2</span> pending review' in html
+        assert '<span class="count">1</span> scheduled' in html
         if summary:
             assert summary["pending"] == 2
 
