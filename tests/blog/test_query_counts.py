@@ -4,10 +4,18 @@ Each page is requested at two content sizes with a cold cache and must run exact
 budgeted number of queries both times (pytest-django's ``django_assert_num_queries``).
 """
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, PostTransition
+from blog.workflow import post_transition
+from tests.factories import AuthorProfileFactory, PostFactory
 from tests.query_budget import FRAME, LIST, assert_fixed_cost, grow_content
 
 
@@ -48,13 +56,6 @@ def test_post_page_costs_the_same_with_more_content(client, db, django_assert_nu
 def review_content(n: int) -> None:
     """``n`` posts in each queue (pending, changes requested, scheduled), by ``n`` authors, each
     with its workflow history."""
-    import datetime
-
-    from django.utils import timezone
-
-    from blog.models import PostTransition
-    from tests.factories import AuthorProfileFactory, PostFactory
-
     now = timezone.now()
     for i in range(n):
         author = AuthorProfileFactory().user
@@ -81,8 +82,6 @@ def review_content(n: int) -> None:
 def test_review_queue_costs_the_same_with_more_posts_in_review(
     client, editor, django_assert_num_queries
 ):
-    from django.urls import reverse
-
     client.force_login(editor)
     url = reverse("admin:blog_post_review")
     # session and user (2), the user's own and groups' permissions (2), the counts (1), the
@@ -98,8 +97,6 @@ def test_review_queue_costs_the_same_with_more_posts_in_review(
 
 
 def test_index_summary_costs_one_query(client, editor, django_assert_num_queries):
-    from django.urls import reverse
-
     client.force_login(editor)
     total = 0
     for n in (1, 4):
@@ -111,3 +108,25 @@ def test_index_summary_costs_one_query(client, editor, django_assert_num_queries
         with django_assert_num_queries(7):
             html = client.get(reverse("admin:index")).content.decode()
         assert f'<span class="count">{total}</span> pending review' in html
+
+
+def test_post_change_page_costs_the_same_with_a_longer_history(client, editor, contributor):
+    author = AuthorProfileFactory(user=contributor).user
+    post = PostFactory(author=author, status="draft", published_at=None)
+    client.force_login(editor)
+    url = reverse("admin:blog_post_change", args=[post.pk])
+
+    def count_queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    post_transition(post=post, action="submit", user=author)
+    count_queries()  # content types are cached for the life of a process: the steady state
+    short = count_queries()
+    for _ in range(4):
+        post_transition(post=post, action="request_changes", user=editor, note="Again.")
+        post_transition(post=post, action="submit", user=author)
+    assert PostTransition.objects.filter(post=post).count() == 9
+    assert count_queries() == short
