@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, get_deleted_objects, quote
 from django.db import router
 from django.urls import NoReverseMatch, reverse
@@ -8,12 +8,11 @@ from django.utils.text import capfirst
 from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
 from blog.models import Category, Post
+from blog.roles import can_edit_others
 from blog.services import post_slug_change
+from blog.workflow import may_change_post, may_delete_post
+from blog.workflow_admin import StateListFilter, WorkflowAdminMixin, index_panel
 from core.admin_base import CheckedModelAdmin
-
-
-def can_edit_others(user) -> bool:
-    return user.has_perm("blog.edit_others_posts")
 
 
 def rows_about_hidden_posts(rows_by_model, user) -> set:
@@ -82,11 +81,11 @@ def deleted_objects_visible_to(objs, request, admin_site):
 
 
 @admin.register(Post)
-class PostAdmin(CheckedModelAdmin):
+class PostAdmin(WorkflowAdminMixin, CheckedModelAdmin):
     form = PostAdminForm
-    list_display = ["title", "author", "status", "published_at", "updated_at", "preview_link"]
+    list_display = ["title", "author", "state_label", "published_at", "updated_at", "preview_link"]
     list_filter = [
-        "status",
+        StateListFilter,
         "categories",
         "published_at",
         ("author", admin.RelatedOnlyFieldListFilter),
@@ -102,7 +101,6 @@ class PostAdmin(CheckedModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories"]
-    actions = ["publish_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "excerpt", "body", "opened_version"]}),
         (
@@ -118,7 +116,6 @@ class PostAdmin(CheckedModelAdmin):
         ),
         ("Source", {"fields": ["source_name", "source_url"]}),
         ("Filing", {"fields": ["categories", "tags"]}),
-        ("Publication", {"fields": ["status", "published_at"]}),
     ]
 
     def get_inlines(self, request, obj):
@@ -151,13 +148,14 @@ class PostAdmin(CheckedModelAdmin):
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return obj.author_id == request.user.pk or can_edit_others(request.user)
+        # Contributors cannot change a post once it is published (or scheduled).
+        return may_change_post(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return obj.author_id == request.user.pk or can_edit_others(request.user)
+        return may_delete_post(request.user, obj)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -172,24 +170,6 @@ class PostAdmin(CheckedModelAdmin):
         if change and "slug" in form.changed_data:
             post_slug_change(post=obj, old_slug=form.initial.get("slug", ""))
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.has_perm("blog.publish_post"):
-            actions.pop("publish_selected", None)
-        return actions
-
-    @admin.action(description="Publish selected posts now", permissions=["change"])
-    def publish_selected(self, request, queryset):
-        if not request.user.has_perm("blog.publish_post"):
-            self.message_user(request, "You may not publish posts.", messages.ERROR)
-            return
-        count = 0
-        for post in queryset.exclude(status=Post.Status.PUBLISHED):
-            post.status = Post.Status.PUBLISHED
-            post.save()
-            count += 1
-        self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
-
     @admin.display(description="Preview")
     def preview_link(self, obj):
         if obj.is_public:
@@ -202,6 +182,9 @@ class PostAdmin(CheckedModelAdmin):
         if obj.is_public:
             return obj.get_absolute_url()
         return reverse("blog:post_preview", kwargs={"pk": obj.pk})
+
+
+admin.site.register_index_panel(index_panel)
 
 
 @admin.register(Category)

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
@@ -6,14 +7,30 @@ from taggit.models import Tag
 
 from blog.images import CleanImageField
 from blog.models import Post
+from blog.workflow import (
+    MAX_NOTE_LENGTH,
+    TransitionForbidden,
+    TransitionRefused,
+    transition_check,
+)
+
+# Which form field a refused move's details belong to.
+TRANSITION_ERROR_FIELDS = {
+    "note": "transition_note",
+    "note_length": "transition_note",
+    "no_time": "schedule_at",
+    "past_time": "schedule_at",
+}
 
 
 class PostAdminForm(forms.ModelForm):
-    """The post form of the admin. Authors without the publish permission may only save drafts or
-    submit for review, and without the permission to add tags may only choose existing ones; the
-    rules are checked here, on the server, whatever the browser sends."""
+    """The post form of the admin. The status is not a field: it changes only through the
+    workflow's moves (``blog.workflow``), asked for by the button pressed (``transition``) and
+    checked here, on the server, before anything is saved, so a refused move keeps what was
+    typed. Without the permission to add tags, only existing tags may be chosen."""
 
     request_user = None  # set by PostAdmin.get_form
+    transition = ""  # the workflow move asked for with this save (PostAdmin.get_form)
 
     featured_image = CleanImageField(
         required=False,
@@ -22,6 +39,22 @@ class PostAdminForm(forms.ModelForm):
     )
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    transition_note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Editors: what should change before the post can be published (required to "
+        "request changes; the author reads it on this page and by email). Anyone: a note kept "
+        "in the post's history with the step.",
+    )
+    schedule_at = forms.SplitDateTimeField(
+        label="Publish at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="For “Schedule”: the date and time the post appears on the site.",
+    )
 
     class Meta:
         model = Post
@@ -39,27 +72,16 @@ class PostAdminForm(forms.ModelForm):
             "source_url",
             "categories",
             "tags",
-            "status",
-            "published_at",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
-        user = self.request_user
         if "author" in self.fields:
             self.fields["author"].queryset = get_user_model().objects.filter(is_staff=True)
-        if user is not None and "status" in self.fields and not user.has_perm("blog.publish_post"):
-            allowed = {Post.Status.DRAFT, Post.Status.PENDING}
-            if self.instance.pk and self.instance.status == Post.Status.PUBLISHED:
-                allowed.add(Post.Status.PUBLISHED)
-            self.fields["status"].choices = [
-                (value, label) for value, label in Post.Status.choices if value in allowed
-            ]
-            self.fields[
-                "status"
-            ].help_text = "Submit for review when ready: an editor publishes it."
+        if self.instance.pk and self.instance.status == Post.Status.PUBLISHED:
+            self.fields["schedule_at"].initial = self.instance.published_at
 
     def clean_opened_version(self):
         """Two people editing one post: the second save must not silently undo the first."""
@@ -75,17 +97,26 @@ class PostAdminForm(forms.ModelForm):
             )
         return opened
 
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        user = self.request_user
-        if (
-            user is not None
-            and status == Post.Status.PUBLISHED
-            and not user.has_perm("blog.publish_post")
-            and not (self.instance.pk and self.instance.status == Post.Status.PUBLISHED)
-        ):
-            raise ValidationError("Only editors can publish. Submit the post for review instead.")
-        return status
+    def clean(self):
+        cleaned = super().clean()
+        if not self.transition or self.request_user is None:
+            return cleaned
+        post = self.instance
+        if not post.pk:
+            post = Post(author_id=(cleaned.get("author") or self.request_user).pk)
+        try:
+            transition_check(
+                post=post,
+                action=self.transition,
+                user=self.request_user,
+                note=cleaned.get("transition_note") or "",
+                publish_at=cleaned.get("schedule_at"),
+            )
+        except TransitionForbidden as refusal:
+            self.add_error(None, str(refusal))
+        except TransitionRefused as refusal:
+            self.add_error(TRANSITION_ERROR_FIELDS.get(refusal.code), refusal.messages)
+        return cleaned
 
     def clean_tags(self):
         """Tags are matched case-insensitively (as taggit stores them); a name matching none is a

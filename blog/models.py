@@ -68,7 +68,10 @@ OLD_ADDRESS_TAKEN = (
 
 class Post(models.Model):
     class Status(models.TextChoices):
+        # A published post dated in the future is scheduled: readers see it from that time on.
+        # Change a status only through blog.workflow.post_transition().
         DRAFT = "draft", "Draft"
+        CHANGES_REQUESTED = "changes", "Changes requested"
         PENDING = "pending", "Pending review"
         PUBLISHED = "published", "Published"
 
@@ -117,7 +120,8 @@ class Post(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text="A published post dated in the future stays hidden until then.",
+        help_text="Set by publishing or scheduling: a published post dated in the future stays "
+        "hidden until then.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -129,6 +133,8 @@ class Post(models.Model):
         permissions = [
             ("publish_post", "Can publish posts"),
             ("edit_others_posts", "Can see and edit other authors' posts"),
+            ("edit_published_posts", "Can edit posts after publication"),
+            ("upload_media", "Can upload files to the media library"),
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="post_status_published"),
@@ -242,3 +248,32 @@ class PostRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.post.slug}"
+
+
+class PostTransition(models.Model):
+    """One change of a post's workflow state: who made it, when, from which state to which, and
+    the note they left (the changes an editor asks for). Written only by
+    ``blog.workflow.post_transition``."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=10)
+    to_state = models.CharField(max_length=10)
+    note = models.TextField(blank=True)
+    # The publication time a "schedule" or "publish" set.
+    publish_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="post_transition_latest")]
+
+    def __str__(self):
+        return f"{self.post_id}: {self.from_state} → {self.to_state}"

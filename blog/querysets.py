@@ -31,6 +31,29 @@ class PostQuerySet(models.QuerySet):
             return self
         return self.filter(self._public() | models.Q(author_id=user.pk))
 
+    def in_state(self, state: str) -> PostQuerySet:
+        """Posts in a workflow state (``blog.workflow.State``): a stored status, or *scheduled*
+        (published, its time not come) and *published* (published, its time come)."""
+        status = self.model.Status
+        now = timezone.now()
+        if state == "scheduled":
+            return self.filter(status=status.PUBLISHED, published_at__gt=now)
+        if state == status.PUBLISHED:
+            return self.filter(status=status.PUBLISHED, published_at__lte=now)
+        return self.filter(status=state)
+
+    def workflow_counts(self) -> dict[str, int]:
+        """How many of these posts are drafts, pending review, scheduled or sent back with changes
+        requested (one query)."""
+        status = self.model.Status
+        now = timezone.now()
+        return self.order_by().aggregate(
+            pending=Count("pk", filter=models.Q(status=status.PENDING)),
+            scheduled=Count("pk", filter=models.Q(status=status.PUBLISHED, published_at__gt=now)),
+            changes=Count("pk", filter=models.Q(status=status.CHANGES_REQUESTED)),
+            drafts=Count("pk", filter=models.Q(status=status.DRAFT)),
+        )
+
     def addresses(self, *, prefix: str = "") -> set[str]:
         """Every address these posts answer at or once did: their slugs and their old slugs
         (redirects), those starting with ``prefix`` only (one query)."""

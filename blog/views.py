@@ -315,7 +315,9 @@ class PostPreviewView(LoginRequiredMixin, PostDetailView):
         user = self.request.user
         if not user.is_staff:
             raise PermissionDenied("Previews are for the blog's staff.")
-        if post.author_id != user.pk and not user.has_perm("blog.edit_others_posts"):
+        if not user.has_perm("blog.view_post") or (
+            post.author_id != user.pk and not user.has_perm("blog.edit_others_posts")
+        ):
             raise Http404("No post found")
         return post
 

@@ -2,6 +2,7 @@
 
 - Sign-in is throttled by ``core.signin``: wrong passwords pause one account where they came from,
   with counters in the database.
+- Apps add panels to the index page (``register_index_panel``): the blog's review summary.
 - The "view on site" shortcut (``/admin/r/<content type>/<id>/``) redirects only people who may
   see the object in the admin, and it goes where that object's ModelAdmin says.
 """
@@ -23,6 +24,21 @@ LARGEST_ID = 2**63 - 1
 class ThrottledAdminSite(admin.AdminSite):
     site_header = "Group Blog administration"
     site_title = "Group Blog admin"
+    index_template = "admin/site_index.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._index_panels = []
+
+    def register_index_panel(self, panel) -> None:
+        """Show ``panel(request)`` (HTML, or "" for nothing) above the index page's app list,
+        in registration order; the same panel registered twice shows once."""
+        if panel not in self._index_panels:
+            self._index_panels.append(panel)
+
+    def index(self, request, extra_context=None):
+        panels = [html for panel in self._index_panels if (html := panel(request))]
+        return super().index(request, {"index_panels": panels, **(extra_context or {})})
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every list of the admin, Django's and other apps' included (users, groups, tags),

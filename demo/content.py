@@ -31,9 +31,9 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 from taggit.models import Tag, TaggedItem
 
 from authors.models import AuthorProfile
-from blog.models import Category, Post, unique_slug
+from blog.models import Category, Post, PostTransition, unique_slug
 from blog.rendering import render_markdown
-from blog.roles import AUTHORS_GROUP, EDITORS_GROUP
+from blog.roles import AUTHORS_GROUP, CONTRIBUTORS_GROUP, EDITORS_GROUP
 from blog.sidebar import sidebar_forget
 from core.models import SiteIdentity
 from demo import text
@@ -56,6 +56,7 @@ class SeedSummary:
     published: int
     drafts: int
     pending: int
+    changes_requested: int
     scheduled: int
     images_generated: int
     votes: int
@@ -292,12 +293,15 @@ def categories_ensure() -> tuple[list[Category], int]:
 
 
 def authors_ensure(*, today: datetime.date) -> tuple[list, int]:
-    """The demo authors: staff users in the Authors group (editors also in Editors), each with a
-    profile and avatar. Existing users and profiles are reused and left as they are; demo users
-    get no usable password."""
+    """The demo authors: staff users in each role's group (Editors, Authors, Contributors), each
+    with a profile and avatar. Existing users and profiles are reused and left as they are; demo
+    users get no usable password."""
     User = get_user_model()
-    authors_group = Group.objects.get(name=AUTHORS_GROUP)
-    editors_group = Group.objects.get(name=EDITORS_GROUP)
+    groups = {
+        "editor": Group.objects.get(name=EDITORS_GROUP),
+        "author": Group.objects.get(name=AUTHORS_GROUP),
+        "contributor": Group.objects.get(name=CONTRIBUTORS_GROUP),
+    }
     users, created = [], 0
     for i, spec in enumerate(text.AUTHORS):
         user, was_created = User.objects.get_or_create(
@@ -312,7 +316,7 @@ def authors_ensure(*, today: datetime.date) -> tuple[list, int]:
         if was_created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
-            user.groups.add(authors_group, *([editors_group] if spec["editor"] else []))
+            user.groups.add(groups[spec["role"]])
             created += 1
         profile, _ = AuthorProfile.objects.get_or_create(
             user=user,
@@ -522,10 +526,58 @@ def demo_votes_add(*, rng: random.Random, posts: list[Post]) -> int:
     return votes_import(model=Post, ballots=ballots)
 
 
+def demo_history_add(
+    *, rng: random.Random, posts: list[Post], reviewer, now: datetime.datetime
+) -> None:
+    """The workflow history of the posts in review: each pending post submitted by its author a
+    few hours to a few days ago, the post sent back with the changes an editor asked for, the
+    scheduled post scheduled by an editor (bulk-inserted, as the posts are; no email is sent)."""
+    moves = []
+    for post in posts:
+        submitted = now - datetime.timedelta(hours=rng.randint(2, 120), minutes=rng.randint(0, 59))
+        submit = PostTransition(
+            post=post,
+            actor_id=post.author_id,
+            action="submit",
+            from_state="draft",
+            to_state="pending",
+            created_at=submitted,
+        )
+        if post.status == Post.Status.PENDING:
+            moves.append(submit)
+        elif post.status == Post.Status.CHANGES_REQUESTED:
+            moves.append(submit)
+            moves.append(
+                PostTransition(
+                    post=post,
+                    actor=reviewer,
+                    action="request_changes",
+                    from_state="pending",
+                    to_state="changes",
+                    note=rng.choice(text.REVIEW_NOTES),
+                    created_at=submitted + datetime.timedelta(hours=1),
+                )
+            )
+        elif post.status == Post.Status.PUBLISHED and post.published_at > now:
+            moves.append(submit)
+            moves.append(
+                PostTransition(
+                    post=post,
+                    actor=reviewer,
+                    action="schedule",
+                    from_state="pending",
+                    to_state="scheduled",
+                    publish_at=post.published_at,
+                    created_at=submitted + datetime.timedelta(hours=2),
+                )
+            )
+    PostTransition.objects.bulk_create(moves)
+
+
 def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) -> SeedSummary:
     """Add demo content: authors, categories and tags are created once and reused; every call
-    adds ``posts`` published posts plus drafts, pending posts and one scheduled post, with slugs
-    that do not clash with existing ones."""
+    adds ``posts`` published posts plus drafts, pending posts, one post sent back with changes
+    requested and one scheduled post, with slugs that do not clash with existing ones."""
     now = now or timezone.now()
     rng = random.Random(seed)
     drafts, pending = max(2, posts // 20), max(2, posts // 40)
@@ -536,6 +588,7 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
         *((Post.Status.PUBLISHED, when) for when in publication_times(rng, posts, now)),
         *((Post.Status.DRAFT, None) for _ in range(drafts)),
         *((Post.Status.PENDING, None) for _ in range(pending)),
+        (Post.Status.CHANGES_REQUESTED, None),
         (Post.Status.PUBLISHED, scheduled_at),
     ]
     # Every author gets published posts in proportion to their weight; unpublished ones likewise.
@@ -571,6 +624,7 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
             ],
             batch_size=2000,
         )
+        demo_history_add(rng=rng, posts=created, reviewer=users[0], now=now)
         votes = demo_votes_add(
             rng=rng,
             posts=[post for post in created if post.published_at and post.published_at <= now],
@@ -585,6 +639,7 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
         published=posts,
         drafts=drafts,
         pending=pending,
+        changes_requested=1,
         scheduled=1,
         images_generated=images_generated,
         votes=votes,

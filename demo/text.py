@@ -355,13 +355,14 @@ REGIONS = [
 ]
 
 # Authors: username, first and last name, the categories they mostly write about (indexes into
-# CATEGORIES), how prolific they are (relative weight), whether they edit, avatar colour, bio.
+# CATEGORIES), how prolific they are (relative weight), their staff role (editor, author who
+# publishes their own posts, contributor whose posts an editor reviews), avatar colour, bio.
 AUTHORS = [
     {
         "username": "mokafor",
         "first_name": "Margaret",
         "last_name": "Okafor",
-        "editor": True,
+        "role": "editor",
         "beats": [7, 1],
         "weight": 18,
         "colour": "#8c2f62",
@@ -374,7 +375,7 @@ AUTHORS = [
         "username": "dwhitford",
         "first_name": "Daniel",
         "last_name": "Whitford",
-        "editor": True,
+        "role": "editor",
         "beats": [0, 2],
         "weight": 13,
         "colour": "#127a8a",
@@ -386,7 +387,7 @@ AUTHORS = [
         "username": "isolberg",
         "first_name": "Ingrid",
         "last_name": "Solberg",
-        "editor": False,
+        "role": "author",
         "beats": [2, 1],
         "weight": 11,
         "colour": "#2f7d5b",
@@ -398,7 +399,7 @@ AUTHORS = [
         "username": "twojcik",
         "first_name": "Tomasz",
         "last_name": "Wójcik",
-        "editor": False,
+        "role": "author",
         "beats": [0, 7],
         "weight": 10,
         "colour": "#3d5ab8",
@@ -410,7 +411,7 @@ AUTHORS = [
         "username": "praman",
         "first_name": "Priya",
         "last_name": "Raman",
-        "editor": False,
+        "role": "author",
         "beats": [1, 5],
         "weight": 9,
         "colour": "#a23b2a",
@@ -422,7 +423,7 @@ AUTHORS = [
         "username": "sachterberg",
         "first_name": "Samuel",
         "last_name": "Achterberg",
-        "editor": False,
+        "role": "author",
         "beats": [3, 4],
         "weight": 8,
         "colour": "#6b4e16",
@@ -434,7 +435,7 @@ AUTHORS = [
         "username": "lhaddad",
         "first_name": "Leila",
         "last_name": "Haddad",
-        "editor": False,
+        "role": "contributor",
         "beats": [4, 7],
         "weight": 7,
         "colour": "#4a4e8c",
@@ -446,7 +447,7 @@ AUTHORS = [
         "username": "kmorimoto",
         "first_name": "Kenji",
         "last_name": "Morimoto",
-        "editor": False,
+        "role": "contributor",
         "beats": [4, 3, 2],
         "weight": 6,
         "colour": "#1f6f6b",
@@ -458,7 +459,7 @@ AUTHORS = [
         "username": "abrennan",
         "first_name": "Aisling",
         "last_name": "Brennan",
-        "editor": False,
+        "role": "contributor",
         "beats": [6, 0],
         "weight": 5,
         "colour": "#0b1f3a",
@@ -470,7 +471,7 @@ AUTHORS = [
         "username": "moyelaran",
         "first_name": "Marcus",
         "last_name": "Oyelaran",
-        "editor": False,
+        "role": "contributor",
         "beats": [5, 6],
         "weight": 4,
         "colour": "#8a5a9c",
@@ -710,4 +711,12 @@ IMAGE_CREDITS = [
     "Elias Brandt / CC BY 4.0",
     "Studio Halvorsen / CC BY-SA 4.0",
     "Amara Diallo / CC BY 4.0",
+]
+
+# What an editor writes when sending a demo post back to its author.
+REVIEW_NOTES = [
+    "The second section needs a source for the figures: link the report or the minutes.\n"
+    "Cut the introduction to two paragraphs, and add a caption credit for the image.",
+    "Good piece. Please check the names of the committees against the official register, and "
+    "say in the excerpt which country this is about.",
 ]

@@ -37,3 +37,10 @@ def author(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="author", is_staff=True, groups=["Authors"])
+
+
+@pytest.fixture
+def contributor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="contributor", is_staff=True, groups=["Contributors"])

@@ -212,6 +212,24 @@ BLOG_POSTS_PER_PAGE = 10
 # it has none (False). docs/features.md, "Feeds".
 BLOG_FEED_FULL_TEXT = True
 
+# Workflow emails (blog.notifications). Without DJANGO_EMAIL_HOST they are printed on the console
+# (runserver's or the app server's output) instead of sent.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail goes out after the save has committed; a server that does not answer delays the answer
+# to that request by at most this many seconds, and the failure is logged.
+EMAIL_TIMEOUT = 5
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or "webmaster@localhost"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -44,15 +44,24 @@ def post_form_data(**overrides):
     return data
 
 
+def codenames(group_name):
+    return set(Group.objects.get(name=group_name).permissions.values_list("codename", flat=True))
+
+
 def test_role_groups_have_exact_permissions(db):
-    authors = set(Group.objects.get(name="Authors").permissions.values_list("codename", flat=True))
-    assert authors == {
+    contributors = codenames("Contributors")
+    assert contributors == {
         "add_post", "change_post", "delete_post", "view_post", "view_category",
         "view_authorprofile", "change_authorprofile", "view_relatedpost",
     }  # fmt: skip
-    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
-    assert {"publish_post", "edit_others_posts", "change_category", "change_tag"} <= editors
-    assert not {"publish_post", "edit_others_posts", "change_tag"} & authors
+    authors = codenames("Authors")
+    assert authors == contributors | {"publish_post", "edit_published_posts", "upload_media"}
+    editors = codenames("Editors")
+    assert {
+        "publish_post", "edit_others_posts", "edit_published_posts", "upload_media",
+        "change_category", "change_tag", "change_authorprofile", "add_authorprofile",
+    } <= editors  # fmt: skip
+    assert not {"edit_others_posts", "change_tag", "change_category"} & authors
 
 
 def test_author_sees_only_own_posts_in_the_list(client, author, own_post, others_post):
@@ -107,15 +116,20 @@ def test_author_cannot_change_the_author_of_own_post(client, author, other_autho
     assert own_post.author == author
 
 
-def test_author_cannot_publish_but_can_submit_for_review(client, author, own_post):
-    client.force_login(author)
+def test_contributor_cannot_publish_but_can_submit_for_review(client, contributor):
+    own_post = PostFactory(author=contributor, status=Post.Status.DRAFT, published_at=None)
+    client.force_login(contributor)
     url = reverse("admin:blog_post_change", args=[own_post.pk])
     inlines = inline_management_data(client, url)
-    response = client.post(url, {**post_form_data(title="Mine", status="published"), **inlines})
+    form = {**post_form_data(title="Mine", status="published"), **inlines}
+    response = client.post(url, {**form, "_transition": "publish"})
     assert response.status_code == 200  # the form comes back with an error
     own_post.refresh_from_db()
     assert own_post.status == Post.Status.DRAFT
-    client.post(url, {**post_form_data(title="Mine", status="pending"), **inlines})
+    assert client.post(url, form).status_code == 302  # a status in the data is ignored
+    own_post.refresh_from_db()
+    assert own_post.status == Post.Status.DRAFT
+    client.post(url, {**form, "_transition": "submit"})
     own_post.refresh_from_db()
     assert own_post.status == Post.Status.PENDING
 
@@ -125,8 +139,8 @@ def test_editor_sees_edits_and_publishes_anyones_post(client, editor, own_post):
     changelist = client.get(reverse("admin:blog_post_changelist")).content.decode()
     assert "Mine" in changelist
     url = reverse("admin:blog_post_change", args=[own_post.pk])
-    form = post_form_data(title="Mine, edited", status="published", author=str(own_post.author.pk))
-    form["published_at_0"], form["published_at_1"] = "2024-01-02", "10:00:00"
+    form = post_form_data(title="Mine, edited", author=str(own_post.author.pk))
+    form["_transition"] = "publish"
     form.update(inline_management_data(client, url))
     assert client.post(url, form).status_code == 302
     own_post.refresh_from_db()

@@ -4,9 +4,18 @@ Each page is requested at two content sizes with a cold cache and must run exact
 budgeted number of queries both times (pytest-django's ``django_assert_num_queries``).
 """
 
-import pytest
+import datetime
 
-from blog.models import Post
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post, PostTransition
+from blog.workflow import post_transition
+from tests.factories import AuthorProfileFactory, PostFactory
 from tests.query_budget import FRAME, LIST, assert_fixed_cost, grow_content
 
 
@@ -49,3 +58,82 @@ def test_post_page_costs_the_same_with_more_content(client, db, django_assert_nu
     grow_content(n_posts=30, n_authors=6)
     post.tags.add(*[f"extra{i}" for i in range(10)])
     assert_fixed_cost(client, django_assert_num_queries, post.get_absolute_url(), expected)
+
+
+def review_content(n: int) -> None:
+    """``n`` posts in each queue (pending, changes requested, scheduled), by ``n`` authors, each
+    with its workflow history."""
+    now = timezone.now()
+    for i in range(n):
+        author = AuthorProfileFactory().user
+        for status, published_at in (
+            ("pending", None),
+            ("changes", None),
+            ("published", now + datetime.timedelta(days=1 + i)),
+        ):
+            post = PostFactory(author=author, status=status, published_at=published_at)
+            PostTransition.objects.create(
+                post=post, actor=author, action="submit", from_state="draft", to_state="pending"
+            )
+            if status == "changes":
+                PostTransition.objects.create(
+                    post=post,
+                    actor=author,
+                    action="request_changes",
+                    from_state="pending",
+                    to_state="changes",
+                    note="Shorter.",
+                )
+
+
+def test_review_queue_costs_the_same_with_more_posts_in_review(
+    client, editor, django_assert_num_queries
+):
+    client.force_login(editor)
+    url = reverse("admin:blog_post_review")
+    # session and user (2), the user's own and groups' permissions (2), the counts (1), the
+    # three queues with their authors and profiles (3; the latest submission and request are
+    # subqueries), the site identity (1).
+    for n in (2, 7):
+        review_content(n)
+        cache.clear()
+        with django_assert_num_queries(9):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert len(response.context["pending"]) == len(response.context["changes"])
+
+
+def test_index_summary_costs_one_query(client, editor, django_assert_num_queries):
+    client.force_login(editor)
+    total = 0
+    for n in (1, 4):
+        review_content(n)
+        total += n
+        cache.clear()
+        # session and user (2), permissions (2), the counts (1), the site identity (1), the
+        # recent actions (1)
+        with django_assert_num_queries(7):
+            html = client.get(reverse("admin:index")).content.decode()
+        assert f'<span class="count">{total}</span> pending review' in html
+
+
+def test_post_change_page_costs_the_same_with_a_longer_history(client, editor, contributor):
+    author = AuthorProfileFactory(user=contributor).user
+    post = PostFactory(author=author, status="draft", published_at=None)
+    client.force_login(editor)
+    url = reverse("admin:blog_post_change", args=[post.pk])
+
+    def count_queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    post_transition(post=post, action="submit", user=author)
+    count_queries()  # content types are cached for the life of a process: the steady state
+    short = count_queries()
+    for _ in range(4):
+        post_transition(post=post, action="request_changes", user=editor, note="Again.")
+        post_transition(post=post, action="submit", user=author)
+    assert PostTransition.objects.filter(post=post).count() == 9
+    assert count_queries() == short

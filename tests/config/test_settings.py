@@ -139,3 +139,40 @@ def test_database_uploads_and_collected_files_go_to_the_data_folder(tmp_path):
 def test_each_test_run_has_its_own_test_database(settings):
     # Two runs against one PostgreSQL server (or one temporary folder) never share a database.
     assert str(os.getpid()) in str(settings.DATABASES["default"]["TEST"]["NAME"])
+
+
+def email_settings(env: dict[str, str]) -> str:
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production';"
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, getattr(s, 'EMAIL_HOST', ''), getattr(s, 'EMAIL_PORT', ''),"
+        " getattr(s, 'EMAIL_HOST_USER', ''), getattr(s, 'EMAIL_HOST_PASSWORD', ''),"
+        " getattr(s, 'EMAIL_USE_TLS', ''), s.DEFAULT_FROM_EMAIL, sep='|')"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_email_is_printed_on_the_console_unless_an_smtp_server_is_set():
+    backend = email_settings(PRODUCTION_ENV).split("|")[0]
+    assert backend == "django.core.mail.backends.console.EmailBackend"
+    smtp = {
+        "DJANGO_EMAIL_HOST": "smtp.example.org",
+        "DJANGO_EMAIL_PORT": "2525",
+        "DJANGO_EMAIL_USER": "blog",
+        "DJANGO_EMAIL_PASSWORD": "s3cret",
+        "DJANGO_EMAIL_USE_TLS": "0",
+        "DJANGO_DEFAULT_FROM_EMAIL": "Ledger <editors@blog.example.org>",
+    }
+    assert email_settings({**PRODUCTION_ENV, **smtp}).split("|") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "2525",
+        "blog",
+        "s3cret",
+        "False",
+        "Ledger <editors@blog.example.org>",
+    ]

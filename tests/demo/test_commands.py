@@ -43,8 +43,11 @@ def test_seed_demo_creates_authors_categories_tags_and_posts_of_every_status():
 
     profiles = AuthorProfile.objects.select_related("user")
     assert profiles.count() == 10
-    assert all(p.user.is_staff and p.user.groups.filter(name="Authors").exists() for p in profiles)
-    assert get_user_model().objects.filter(groups__name="Editors").count() == 2
+    assert all(p.user.is_staff and p.user.groups.count() == 1 for p in profiles)
+    users = get_user_model().objects
+    assert users.filter(groups__name="Editors").count() == 2
+    assert users.filter(groups__name="Authors").count() == 4
+    assert users.filter(groups__name="Contributors").count() == 4
     assert not any(p.user.has_usable_password() for p in profiles)
     assert all(p.bio_html.startswith("<p>") and p.website for p in profiles)
     for profile in profiles:
@@ -59,6 +62,12 @@ def test_seed_demo_creates_authors_categories_tags_and_posts_of_every_status():
     assert Post.objects.published().count() == 12
     assert Post.objects.filter(status="draft").count() == 2
     assert Post.objects.filter(status="pending").count() == 2
+    changes = Post.objects.get(status="changes")
+    request = changes.transitions.get(action="request_changes")
+    assert request.note and request.actor.groups.filter(name="Editors").exists()
+    assert all(
+        p.transitions.filter(action="submit").exists() for p in Post.objects.in_state("pending")
+    )
     assert Post.objects.filter(status="published", published_at__gt=now).count() == 1
     assert all(p.post_count >= 1 for p in AuthorProfile.objects.with_post_counts())
     oldest = Post.objects.published().order_by("published_at").first().published_at
@@ -159,6 +168,19 @@ def test_quickstart_migrates_seeds_and_prints_a_random_admin_password_once():
     second = PASSWORD_LINE.search(run_quickstart("--no-serve")).group(1)
     assert second != password
     assert get_user_model().objects.get(username="admin").check_password(second)
+
+
+def test_quickstart_says_where_workflow_emails_go(settings):
+    PostFactory()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    output = run_quickstart("--no-serve")
+    assert "Workflow emails (submitted for review, published, changes requested) are printed" in (
+        output
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "Workflow emails" not in run_quickstart("--no-serve")
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and not admin.groups.exists()  # the quickstart admin stays superuser
 
 
 def test_quickstart_leaves_existing_posts_and_admin_password_alone():

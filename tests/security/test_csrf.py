@@ -265,14 +265,16 @@ ACTIONS = {
     "grant a role every post permission": Action(
         role="owner",
         form_page=lambda w: reverse(
-            "admin:auth_group_change", args=[Group.objects.get(name="Authors").pk]
+            "admin:auth_group_change", args=[Group.objects.get(name="Contributors").pk]
         ),
         url=lambda w: reverse(
-            "admin:auth_group_change", args=[Group.objects.get(name="Authors").pk]
+            "admin:auth_group_change", args=[Group.objects.get(name="Contributors").pk]
         ),
-        data=lambda c, w: {"name": "Authors", "permissions": all_post_permissions()},
+        data=lambda c, w: {"name": "Contributors", "permissions": all_post_permissions()},
         happened=lambda w: (
-            Group.objects.get(name="Authors").permissions.filter(codename="publish_post").exists()
+            Group.objects.get(name="Contributors")
+            .permissions.filter(codename="publish_post")
+            .exists()
         ),
     ),
 }

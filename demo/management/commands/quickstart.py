@@ -2,6 +2,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -75,6 +76,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Site:  {site}")
         self.stdout.write(f"Admin: {site}admin/  (username: {ADMIN_USERNAME})")
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+            self.stdout.write(
+                "Workflow emails (submitted for review, published, changes requested) are "
+                "printed here; set DJANGO_EMAIL_HOST to send them."
+            )
         if no_serve:
             self.stdout.write(f"Start the server with: {command_line()} runserver {addrport}")
             return

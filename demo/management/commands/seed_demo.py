@@ -12,10 +12,11 @@ class Command(BaseCommand):
     """Add deterministic demo content: the same --seed always writes the same posts."""
 
     help = (
-        "Add realistic demo content for a policy and security group blog: ten authors with bios "
+        "Add realistic demo content for a policy and security group blog: ten staff with bios "
         "and avatars, eight categories, a few hundred tags, --posts published posts spread over "
         "the past three years (with featured images, quotes and sources), some drafts, some "
-        "posts pending review and one scheduled post. The same --seed writes the same content. "
+        "posts pending review, one sent back with changes requested and one scheduled post; the "
+        "authors are editors, authors and contributors. The same --seed writes the same content. "
         "Running it again reuses the demo authors, categories, tags and images and adds the posts "
         "once more under new slugs (use another --seed for different titles)."
     )
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {summary.published} published posts, {summary.drafts} drafts, "
-                f"{summary.pending} pending and {summary.scheduled} scheduled post "
+                f"{summary.pending} pending, {summary.changes_requested} sent back with changes "
+                f"requested and {summary.scheduled} scheduled post "
                 f"in {elapsed:.1f} s."
             )
         )
