@@ -332,12 +332,13 @@ def serve(installed_site, tmp_path):
         )  # fmt: skip
         servers.append(server)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(base + LOGIN, timeout=5).close()
+                # A loaded machine may take its time with a fresh worker's first answer.
+                urllib.request.urlopen(base + LOGIN, timeout=30).close()
                 return base, log
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert server.poll() is None, server.stderr.read().decode()
                 assert time.monotonic() < deadline, "gunicorn did not answer"
                 time.sleep(0.2)
