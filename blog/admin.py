@@ -5,6 +5,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from blog import revisions
+from blog.editing_admin import PostEditingAdmin
 from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
 from blog.models import Category, Post
@@ -82,7 +84,8 @@ def deleted_objects_visible_to(objs, request, admin_site):
 
 
 @admin.register(Post)
-class PostAdmin(CheckedModelAdmin):
+# PostEditingAdmin (blog/editing_admin.py): revisions, conflict page, editing notices, autosave.
+class PostAdmin(PostEditingAdmin, CheckedModelAdmin):
     form = PostAdminForm
     list_display = ["title", "author", "status", "published_at", "updated_at", "preview_link"]
     list_filter = [
@@ -104,7 +107,7 @@ class PostAdmin(CheckedModelAdmin):
     filter_horizontal = ["categories"]
     actions = ["publish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "excerpt", "body", "opened_version"]}),
+        (None, {"fields": ["title", "slug", "author", "excerpt", "body"]}),
         (
             "Featured image",
             {
@@ -184,10 +187,12 @@ class PostAdmin(CheckedModelAdmin):
             self.message_user(request, "You may not publish posts.", messages.ERROR)
             return
         count = 0
-        for post in queryset.exclude(status=Post.Status.PUBLISHED):
-            post.status = Post.Status.PUBLISHED
-            post.save()
-            count += 1
+        # Revisions: each post published here gets a revision naming who and how.
+        with revisions.recording(user=request.user, comment="Published from the list of posts."):
+            for post in queryset.exclude(status=Post.Status.PUBLISHED):
+                post.status = Post.Status.PUBLISHED
+                post.save()
+                count += 1
         self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
 
     @admin.display(description="Preview")

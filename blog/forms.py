@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from taggit.models import Tag
 
 from blog.images import CleanImageField
+from blog.locking import version_conflict
 from blog.models import Post
 
 
@@ -21,7 +22,9 @@ class PostAdminForm(forms.ModelForm):
         "without camera metadata.",
     )
 
-    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The post's version when the form was opened (blog.locking); the change form's template
+    # renders it, and a stale one leads to the conflict page.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Post
@@ -46,7 +49,7 @@ class PostAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
+            self.fields["version"].initial = self.instance.version
         user = self.request_user
         if "author" in self.fields:
             self.fields["author"].queryset = get_user_model().objects.filter(is_staff=True)
@@ -61,19 +64,27 @@ class PostAdminForm(forms.ModelForm):
                 "status"
             ].help_text = "Submit for review when ready: an editor publishes it."
 
-    def clean_opened_version(self):
-        """Two people editing one post: the second save must not silently undo the first."""
-        opened = self.cleaned_data.get("opened_version")
+    def clean(self):
+        """Two people editing one post: a save based on an older version than the saved one is
+        refused (code ``stale_version``: the admin then shows the conflict page)."""
+        cleaned = super().clean()
+        opened = (self.data.get("version") or "").strip() if self.is_bound else ""
         if not self.instance.pk or not opened:
-            return opened
-        current = Post.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-        current = current.first()
-        if current is not None and current.isoformat() != opened:
+            # A form posted without its version (a script) is saved as before.
+            return cleaned
+        if not opened.isdigit() or len(opened) > 9:
             raise ValidationError(
-                "Someone else saved this post after you opened it. Copy your changes, reload the "
-                "page to see theirs, and apply yours again."
+                "This form is damaged (its version marker is not a number). Copy your changes "
+                "and reload the page.",
+                code="bad_version",
             )
-        return opened
+        current = version_conflict(post_id=self.instance.pk, opened_version=int(opened))
+        if current is not None:
+            self.current_version = current
+            raise ValidationError(
+                "Someone else saved this post after you opened it.", code="stale_version"
+            )
+        return cleaned
 
     def clean_status(self):
         status = self.cleaned_data["status"]
