@@ -99,15 +99,15 @@ class PostEditingAdmin:
         form = context["adminform"].form
         if change and obj is not None and form.has_error(NON_FIELD_ERRORS, code="stale_version"):
             return self.conflict_response(request, form, obj)
-        context["post_editing"] = self.editing_context(request, context, obj if change else None)
+        context["post_editing"] = self.editing_context(request, obj if change else None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def editing_context(self, request, context, post: Post | None) -> dict | None:
+    def editing_context(self, request, post: Post | None) -> dict | None:
         """What the change form shows and its script needs: who else is editing, the user's
         autosave, the last revision. Nothing for people who may only look."""
-        if post is not None and not context.get("has_change_permission"):
+        if post is not None and not self.has_change_permission(request, post):
             return None
-        if post is None and not context.get("has_add_permission"):
+        if post is None and not self.has_add_permission(request):
             return None
         found = autosave.autosave_for(user=request.user, post=post)
         result = {
@@ -119,6 +119,8 @@ class PostEditingAdmin:
             "interval": autosave.INTERVAL_SECONDS,
             "heartbeat": locking.HEARTBEAT_SECONDS,
         }
+        if found:
+            result["autosave_minutes"] = (timezone.now() - found.saved_at).total_seconds() // 60
         if found and post is not None and found.base_version != post.version:
             result["saved_since"] = True
         if post is not None:

@@ -266,7 +266,7 @@ def post_revision_restore(
         names = old.tag_names
         if not user.has_perm("taggit.add_tag"):
             known = dict(
-                Tag.objects.alias(folded=Lower("name"))
+                Tag.objects.annotate(folded=Lower("name"))
                 .filter(folded__in={n.lower() for n in names})
                 .values_list("folded", "name")
             )
