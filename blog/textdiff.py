@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 CONTEXT_LINES = 2
+# Two versions of a line sharing less than this share of their words are shown as rewritten.
+REWRITTEN_BELOW = 0.4
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
@@ -46,7 +48,18 @@ def words_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     old_segments: list[Segment] = []
     new_segments: list[Segment] = []
     matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    if matcher.ratio() < REWRITTEN_BELOW:
+        # Rewritten rather than edited: marking the few words that happen to match is noise.
+        return [Segment(old, changed=bool(old))], [Segment(new, changed=bool(new))]
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if (
+            op == "equal"
+            and "".join(old_tokens[i1:i2]).isspace()
+            and i1 > 0
+            and i2 < len(old_tokens)
+        ):
+            # A lone space between two changes belongs to the change.
+            op = "replace"
         if op == "equal":
             old_segments.append(Segment("".join(old_tokens[i1:i2])))
             new_segments.append(Segment("".join(new_tokens[j1:j2])))
