@@ -203,6 +203,7 @@ def test_any_revision_compares_with_the_current_post(client, editor, post):
     html = client.get(compare_url(post, oldest.pk, "current")).content.decode()
     assert "<del>Old</del>" in html and "<ins>New</ins>" in html
     assert "The post as it is saved now" in html
+    assert html.count('value="Restore this revision"') == 1  # the revision, not the post now
 
 
 @pytest.mark.parametrize(
@@ -303,7 +304,7 @@ def test_restore_needs_the_permission_to_edit_the_post(client, editor, post):
     client.force_login(reader)
     html = client.get(compare_url(post, old.pk, "current")).content.decode()
     assert "<del>Old</del>" in html and "<ins>Current</ins>" in html
-    assert "Restore the revision" not in html
+    assert "Restore this revision" not in html
     assert (
         client.post(restore_url(post, old), {"expected_version": post.version}).status_code == 403
     )
