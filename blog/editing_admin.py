@@ -24,7 +24,15 @@ from blog.textdiff import field_diff
 HISTORY_PAGE_SIZE = 50
 MAX_ID_DIGITS = 9
 # Form controls that are not the post's data: never carried into the "overwrite" form.
-NOT_DATA = {"csrfmiddlewaretoken", "version", "_save", "_continue", "_addanother", "_saveasnew"}
+NOT_DATA = {
+    "csrfmiddlewaretoken",
+    "version",
+    "_save",
+    "_continue",
+    "_addanother",
+    "_saveasnew",
+    "_overwrite",
+}
 
 
 def parse_id(value: str | None) -> int | None:
@@ -118,6 +126,8 @@ class PostEditingAdmin:
             ),
             "interval": autosave.INTERVAL_SECONDS,
             "heartbeat": locking.HEARTBEAT_SECONDS,
+            # Shown again after a refused save: what is in the form is not saved.
+            "unsaved": request.method == "POST",
         }
         if found:
             result["autosave_minutes"] = (timezone.now() - found.saved_at).total_seconds() // 60

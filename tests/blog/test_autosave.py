@@ -82,11 +82,15 @@ def test_saving_the_form_clears_the_autosave(client, author, post):
     assert "You have unsaved changes" not in client.get(change_url(post)).content.decode()
 
 
-def test_a_failed_save_keeps_the_autosave(client, author, post):
+def test_a_failed_save_keeps_the_autosave_and_the_form_counts_as_unsaved(client, author, post):
     client.force_login(author)
     client.post(autosave_url(post), {"body": "Typed."})
-    data = post_change_data(client.get(change_url(post)), title="")
-    assert client.post(change_url(post), data).status_code == 200
+    form = client.get(change_url(post))
+    assert 'data-unsaved="1"' not in form.content.decode()
+    response = client.post(change_url(post), post_change_data(form, title=""))
+    assert response.status_code == 200
+    # Leaving warns and the next autosave keeps what was sent, as nothing of it is saved.
+    assert 'data-unsaved="1"' in response.content.decode()
     assert PostAutosave.objects.filter(user=author, post=post).exists()
 
 

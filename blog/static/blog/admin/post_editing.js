@@ -26,9 +26,11 @@
     return result;
   }
 
-  var initial = JSON.stringify(values());
+  // A form shown again after a refused save holds what its user typed: unsaved from the start.
+  var refused = root.dataset.unsaved === "1";
+  var initial = refused ? null : JSON.stringify(values());
   var lastKept = initial;
-  var touched = false;
+  var touched = refused;
   var submitting = false;
 
   function snapshot() { return JSON.stringify(values()); }
@@ -109,7 +111,7 @@
       // Saved against the version they were written on: if the post moved on since, Save shows
       // the differences instead of overwriting.
       var base = notice.dataset.autosaveBaseVersion;
-      if (versionInput && base) { versionInput.value = base; }
+      if (versionInput && base) { versionInput.value = base; baseVersion = base; }
       touched = true;
       lastKept = snapshot();
       notice.hidden = true;
