@@ -330,3 +330,21 @@ def test_an_author_restoring_gets_no_tag_they_may_not_create(client, author, edi
     response = client.post(restore_url(post, old), {"expected_version": post.version}, follow=True)
     assert "Left out: tags deleted since then: retired-tag" in response.content.decode()
     assert not Tag.objects.filter(name="retired-tag").exists()
+
+
+def test_compare_costs_the_same_with_more_tags_and_categories(
+    client, editor, post, django_assert_num_queries
+):
+    client.force_login(editor)
+    for size in (2, 12):
+        post.tags.set([f"tag {size} {i}" for i in range(size)])
+        post.categories.set([CategoryFactory(name=f"Cat {size} {i}") for i in range(size)])
+        edit(post, editor, title=f"Size {size}")
+        edit(post, editor, title=f"Size {size}, again")
+        newest, older = versions_of(post)[:2]
+        url = compare_url(post, older.pk, newest.pk)
+        client.get(url)  # content types warm up
+        # session, user, permissions (2), post, the two versions with their revisions (2),
+        # category names, the tag rows and tags of each revision (2)
+        with django_assert_num_queries(10):
+            assert client.get(url).status_code == 200
