@@ -155,6 +155,23 @@ class PostEditingAdmin:
             for name, label, multiline in revisions.COMPARED_TEXTS
         ]
         last = revisions.post_versions(current).first()
+        # Kept as their autosave too: closing this page loses nothing either, and restoring it
+        # later (against the version they opened) leads back here.
+        kept = {
+            name: value
+            for name, limit in autosave.FIELD_LIMITS.items()
+            if (value := form.data.get(name)) is not None
+            and len(value) <= limit
+            and "\x00" not in value
+        }
+        if kept:
+            opened = form.data.get("version", "")
+            autosave.autosave_store(
+                user=request.user,
+                post=current,
+                data=kept,
+                base_version=int(opened) if opened.isdigit() and len(opened) < 10 else None,
+            )
         carried = [
             (key, value)
             for key, values in request.POST.lists()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import revisions
-from blog.models import Post, PostEditingPresence
+from blog.models import Post, PostAutosave, PostEditingPresence
 from tests.admin_forms import post_change_data
 from tests.factories import PostFactory, UserFactory
 
@@ -69,9 +69,16 @@ def test_a_stale_save_shows_both_texts_and_keeps_the_first(client, editor, secon
     assert "&lt;em&gt;reworded&lt;/em&gt;" in html
     assert "<em>reworded</em>" not in html
     assert "Opening line, &lt;em&gt;reworded&lt;/em&gt;.\nClosing line.</textarea>" in html
-    assert "Overwrite with my version" in html and "Discard mine and reload" in html
+    assert "Overwrite with my version" in html and "Reload the saved post" in html
     post.refresh_from_db()
     assert post.body == "Opening line.\nFirst editor's close."
+
+    # Closing the page loses nothing either: the form offers their text back, against the
+    # version they opened, so saving it leads to this page again rather than over the first.
+    kept = PostAutosave.objects.get(user=second_editor, post=post)
+    assert kept.data["body"] == mine
+    assert kept.base_version == post.version - 1
+    assert "You have unsaved changes from" in second.get(change_url(post)).content.decode()
 
 
 def test_overwrite_after_the_conflict_saves_mine_and_keeps_theirs_in_history(
