@@ -154,6 +154,23 @@ class PostEditingAdmin:
             field_diff(name, label, saved.texts[name], mine[name], multiline=multiline)
             for name, label, multiline in revisions.COMPARED_TEXTS
         ]
+        opened = form.data.get("version", "")
+        base = (
+            revisions.post_version_numbered(current, int(opened))
+            if opened.isdigit() and len(opened) < 10
+            else None
+        )
+        if base is not None:
+            # Who changed what since the form was opened: a field only they changed is one that
+            # overwriting would put back.
+            names |= revisions.category_names_for(base)
+            opened_texts = revisions.version_snapshot(base, category_names=names).texts
+            for diff in diffs:
+                theirs = saved.texts[diff.name] != opened_texts[diff.name]
+                yours = mine[diff.name] != opened_texts[diff.name]
+                diff.changed_by = {(True, True): "both", (True, False): "them"}.get(
+                    (theirs, yours), "you" if yours else ""
+                )
         last = revisions.post_versions(current).first()
         # Kept as their autosave too: closing this page loses nothing either, and restoring it
         # later (against the version they opened) leads back here.
@@ -165,7 +182,6 @@ class PostEditingAdmin:
             and "\x00" not in value
         }
         if kept:
-            opened = form.data.get("version", "")
             autosave.autosave_store(
                 user=request.user,
                 post=current,
@@ -187,6 +203,7 @@ class PostEditingAdmin:
             "last_version": last,
             "last_by": revisions.who(last.revision.user) if last else None,
             "changed": [d for d in diffs if d.changed],
+            "only_theirs": [d.label for d in diffs if d.changed and d.changed_by == "them"],
             "unchanged": [d.label for d in diffs if not d.changed],
             "carried": carried,
             "current_version": current.version,

@@ -115,6 +115,15 @@ def post_version(post: Post, version_id: int) -> Version | None:
     return post_versions(post).filter(pk=version_id).first()
 
 
+def post_version_numbered(post: Post, number: int, *, within: int = 30) -> Version | None:
+    """The revision that left ``post`` at version ``number`` (``Post.version``), looked for
+    among its latest ``within`` revisions."""
+    for version in post_versions(post)[:within]:
+        if version.field_dict.get("version") == number:
+            return version
+    return None
+
+
 def who(user) -> str:
     """How a revision's author is named: full name, else username; nobody for the system."""
     if user is None:

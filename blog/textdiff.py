@@ -40,6 +40,9 @@ class FieldDiff:
     label: str
     changed: bool
     lines: list[Line] = field(default_factory=list)
+    # On the conflict page: who changed the field since the form was opened ("them", "you",
+    # "both"), when that version is known.
+    changed_by: str = ""
 
 
 def words_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:

@@ -101,6 +101,23 @@ def test_overwrite_after_the_conflict_saves_mine_and_keeps_theirs_in_history(
     assert older.field_dict["title"] == "Theirs"
 
 
+def test_the_conflict_page_tells_whose_changes_overwriting_would_undo(
+    client, editor, second_editor, post
+):
+    with revisions.recording(user=editor):
+        post.save()  # the version both open is a recorded revision
+    first, second = client_for(editor), client_for(second_editor)
+    first_form, second_form = first.get(change_url(post)), second.get(change_url(post))
+    first.post(change_url(post), post_change_data(first_form, title="Export controls, updated"))
+    response = second.post(
+        change_url(post), post_change_data(second_form, body="Opening line.\nNew close.")
+    )
+    html = response.content.decode()
+    assert 'Title <span class="post-diff__who post-diff__who--them">changed by others' in html
+    assert 'Body <span class="post-diff__who post-diff__who--you">changed by you</span>' in html
+    assert "Overwriting also puts back the earlier\n      Title, which only others changed" in html
+
+
 def test_overwriting_after_yet_another_save_shows_the_conflict_again(
     client, editor, second_editor, post
 ):
