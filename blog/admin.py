@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from blog.editing_admin import PostEditingAdmin
 from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
 from blog.models import Category, Post
@@ -81,7 +82,9 @@ def deleted_objects_visible_to(objs, request, admin_site):
 
 
 @admin.register(Post)
-class PostAdmin(WorkflowAdminMixin, CheckedModelAdmin):
+# WorkflowAdminMixin (blog/workflow_admin.py): status steps, bulk moves, review queue.
+# PostEditingAdmin (blog/editing_admin.py): revisions, conflict page, editing notices, autosave.
+class PostAdmin(WorkflowAdminMixin, PostEditingAdmin, CheckedModelAdmin):
     form = PostAdminForm
     list_display = ["title", "author", "state_label", "published_at", "updated_at", "preview_link"]
     list_filter = [
@@ -102,7 +105,7 @@ class PostAdmin(WorkflowAdminMixin, CheckedModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "excerpt", "body", "opened_version"]}),
+        (None, {"fields": ["title", "slug", "author", "excerpt", "body"]}),
         (
             "Featured image",
             {

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from taggit.models import Tag
 
 from blog.images import CleanImageField
+from blog.locking import version_conflict
 from blog.models import Post
 from blog.workflow import (
     MAX_NOTE_LENGTH,
@@ -38,7 +39,9 @@ class PostAdminForm(forms.ModelForm):
         "without camera metadata.",
     )
 
-    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The post's version when the form was opened (blog.locking); the change form's template
+    # renders it, and a stale one leads to the conflict page.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     transition_note = forms.CharField(
         label="Note",
@@ -77,30 +80,43 @@ class PostAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
+            self.fields["version"].initial = self.instance.version
         if "author" in self.fields:
             self.fields["author"].queryset = get_user_model().objects.filter(is_staff=True)
         if self.instance.pk and self.instance.status == Post.Status.PUBLISHED:
             self.fields["schedule_at"].initial = self.instance.published_at
 
-    def clean_opened_version(self):
-        """Two people editing one post: the second save must not silently undo the first."""
-        opened = self.cleaned_data.get("opened_version")
-        if not self.instance.pk or not opened:
-            return opened
-        current = Post.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-        current = current.first()
-        if current is not None and current.isoformat() != opened:
-            raise ValidationError(
-                "Someone else saved this post after you opened it. Copy your changes, reload the "
-                "page to see theirs, and apply yours again."
-            )
-        return opened
-
     def clean(self):
         cleaned = super().clean()
+        self.clean_version()
+        self.clean_transition(cleaned)
+        return cleaned
+
+    def clean_version(self):
+        """Two people editing one post: a save based on an older version than the saved one is
+        refused (code ``stale_version``: the admin then shows the conflict page)."""
+        opened = (self.data.get("version") or "").strip() if self.is_bound else ""
+        if not self.instance.pk or not opened:
+            # A form posted without its version (a script) is saved as before.
+            return
+        if not opened.isdigit() or len(opened) > 9:
+            raise ValidationError(
+                "This form is damaged (its version marker is not a number). Copy your changes "
+                "and reload the page.",
+                code="bad_version",
+            )
+        current = version_conflict(post_id=self.instance.pk, opened_version=int(opened))
+        if current is not None:
+            self.current_version = current
+            raise ValidationError(
+                "Someone else saved this post after you opened it.", code="stale_version"
+            )
+
+    def clean_transition(self, cleaned):
+        """The step asked for with the save (a button under the form) must be one this user may
+        take from the post's state; refused, the form shows why and keeps what was typed."""
         if not self.transition or self.request_user is None:
-            return cleaned
+            return
         post = self.instance
         if not post.pk:
             post = Post(author_id=(cleaned.get("author") or self.request_user).pk)
@@ -116,7 +132,6 @@ class PostAdminForm(forms.ModelForm):
             self.add_error(None, str(refusal))
         except TransitionRefused as refusal:
             self.add_error(TRANSITION_ERROR_FIELDS.get(refusal.code), refusal.messages)
-        return cleaned
 
     def clean_tags(self):
         """Tags are matched case-insensitively (as taggit stores them); a name matching none is a

@@ -125,6 +125,9 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: one more on every save. A form carries the version it was opened at and
+    # a save based on an older one is refused (blog.locking), so no edit silently undoes another.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -151,6 +154,10 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         made_slug = not self.slug
         if made_slug:
             self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))
@@ -201,6 +208,13 @@ class Post(models.Model):
             self.featured_image_width, self.featured_image_height = get_image_dimensions(
                 self.featured_image.file
             )
+
+    @property
+    def tagged_items(self):
+        """The rows tying this post to its tags (taggit's through model), with their tags: each
+        revision follows them, as Django's serializer leaves taggit's field out."""
+        through = self._meta.get_field("tags").remote_field.through
+        return through.objects.filter(**through.lookup_kwargs(self)).select_related("tag")
 
     @property
     def is_public(self) -> bool:
@@ -277,3 +291,59 @@ class PostTransition(models.Model):
 
     def __str__(self):
         return f"{self.post_id}: {self.from_state} → {self.to_state}"
+
+
+# --- No edit lost: autosaves and "who is editing" (blog.autosave, blog.locking) ---
+
+
+class PostAutosave(models.Model):
+    """What one user typed in a post's form and has not saved yet, kept on the server every few
+    seconds: one per user and post (per user for a post not created yet). It never touches the
+    post; the user restores or discards it, and a successful save clears it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_autosaves"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves"
+    )
+    data = models.JSONField(default=dict)
+    # The post's version the form was opened at: a restored autosave is saved against it, so a
+    # save made meanwhile by someone else leads to the conflict page instead of being undone.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "post"],
+                condition=Q(post__isnull=False),
+                name="post_autosave_one_per_user_and_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(post__isnull=True),
+                name="post_autosave_one_new_post_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave by {self.user} of {self.post or 'a new post'}"
+
+
+class PostEditingPresence(models.Model):
+    """Someone has a post's change form open: refreshed by the form's heartbeat, shown to the
+    others who open it. Kept in the database so every worker process sees it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="editing_presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="post_editing_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} editing {self.post}"

@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from blog import roles
+from blog import revisions, roles
 from blog.models import Post, PostTransition
 
 MAX_NOTE_LENGTH = 5000
@@ -232,7 +232,8 @@ def post_transition(
     from blog.notifications import transition_notify_on_commit
 
     note = note.strip()
-    with transaction.atomic():
+    # One revision for the move; saved with the form, it joins the form's revision.
+    with revisions.recording(user=user), transaction.atomic():
         current = Post.objects.select_for_update().get(pk=post.pk)
         now = timezone.now()
         before = post_state(current, now=now)
@@ -256,6 +257,9 @@ def post_transition(
             note=note,
             publish_at=published_at if after in (State.PUBLISHED, State.SCHEDULED) else None,
             created_at=now,
+        )
+        revisions.add_comment(
+            f"{MOVES[Action(action)].done.capitalize()}." + (f" Note: {note}" if note else "")
         )
         transition_notify_on_commit(transition=transition, site_url=site_url)
     return transition

@@ -199,12 +199,12 @@ def test_publish_action_is_for_editors(client, editor, author):
 def test_second_editor_saving_a_stale_form_does_not_undo_the_first(client, editor, own_post):
     url = reverse("admin:blog_post_change", args=[own_post.pk])
     client.force_login(editor)
-    opened = client.get(url).context["adminform"].form["opened_version"].value()
-    base = post_form_data(status="draft", author=str(own_post.author.pk), opened_version=opened)
+    opened = client.get(url).context["adminform"].form["version"].value()
+    base = post_form_data(status="draft", author=str(own_post.author.pk), version=opened)
     base.update(inline_management_data(client, url))
     assert client.post(url, {**base, "title": "First editor's title"}).status_code == 302
     response = client.post(url, {**base, "title": "Second editor's title"})
-    assert response.status_code == 200
-    assert "Someone else saved this post after you opened it" in response.content.decode()
+    assert response.status_code == 409
+    assert "Someone saved this post while you were editing it" in response.content.decode()
     own_post.refresh_from_db()
     assert own_post.title == "First editor's title"

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Starts from the freshly migrated data, whatever transactional test ran before.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("blog", "0008_related_posts_move_to_their_app"), ("authors", "0002_role_permissions")]
 

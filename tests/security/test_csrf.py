@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from taggit.models import Tag
 
 from authors.models import AuthorProfile
-from blog.models import Category, Post
+from blog import revisions
+from blog.models import Category, Post, PostAutosave, PostEditingPresence
 from core.models import SiteIdentity
 from ratings.models import RatingAggregate, RatingRule, Vote
 from ratings.readers import ip_hash
@@ -97,6 +98,19 @@ def all_post_permissions() -> list[str]:
     ct = ContentType.objects.get_for_model(Post)
     permissions = Permission.objects.filter(content_type=ct)
     return [str(pk) for pk in permissions.values_list("pk", flat=True)]
+
+
+def first_revision(world: World):
+    """A revision of the draft to restore (recorded once), the draft changed since."""
+    if not hasattr(world, "revision"):
+        with revisions.recording(user=world.author):
+            world.draft.title = "Draft, first words"
+            world.draft.save()
+        world.revision = revisions.post_versions(world.draft).get()
+        with revisions.recording(user=world.author):
+            world.draft.title = "Draft"
+            world.draft.save()
+    return world.revision
 
 
 ACTIONS = {
@@ -276,6 +290,30 @@ ACTIONS = {
             .permissions.filter(codename="publish_post")
             .exists()
         ),
+    ),
+    "autosave a post being written": Action(
+        role="author",
+        form_page=lambda w: reverse("admin:blog_post_change", args=[w.draft.pk]),
+        url=lambda w: reverse("admin:blog_post_autosave", args=[w.draft.pk]),
+        data=lambda c, w: {"body": "Typed, not saved."},
+        happened=lambda w: PostAutosave.objects.exists(),
+    ),
+    "say one is editing a post": Action(
+        role="author",
+        # Any page with the token; opening the change form would itself say so.
+        form_page=lambda w: reverse("admin:blog_post_history", args=[w.draft.pk]),
+        url=lambda w: reverse("admin:blog_post_editing", args=[w.draft.pk]),
+        data=lambda c, w: {"event": "heartbeat"},
+        happened=lambda w: PostEditingPresence.objects.filter(user=w.author).exists(),
+    ),
+    "restore a revision": Action(
+        role="author",
+        form_page=lambda w: reverse("admin:blog_post_history", args=[w.draft.pk]),
+        url=lambda w: reverse(
+            "admin:blog_post_revision_restore", args=[w.draft.pk, first_revision(w).pk]
+        ),
+        data=lambda c, w: {},
+        happened=lambda w: Post.objects.get(pk=w.draft.pk).title == "Draft, first words",
     ),
 }
 
