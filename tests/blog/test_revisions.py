@@ -105,6 +105,31 @@ def test_publish_action_records_a_revision_for_each_post(client, editor, author)
         assert version.field_dict["status"] == Post.Status.PUBLISHED
 
 
+def test_a_step_taken_with_a_save_is_one_revision_naming_both(client, contributor):
+    post = PostFactory(author=contributor, status=Post.Status.DRAFT, published_at=None)
+    client.force_login(contributor)
+    data = post_change_data(client.get(change_url(post)), body="Rewritten for review.")
+    data["_transition"] = "submit"
+    assert client.post(change_url(post), data).status_code == 302
+    [version] = versions_of(post)
+    assert version.revision.user == contributor
+    assert version.revision.get_comment() == "Changed body. Submitted for review."
+    assert version.field_dict["status"] == Post.Status.PENDING
+    assert version.field_dict["body"] == "Rewritten for review."
+
+
+def test_a_step_refused_leaves_no_revision(client, contributor):
+    post = PostFactory(author=contributor, status=Post.Status.DRAFT, published_at=None)
+    client.force_login(contributor)
+    data = post_change_data(client.get(change_url(post)), body="Trying to publish.")
+    data["_transition"] = "publish"
+    response = client.post(change_url(post), data)
+    assert response.status_code == 200
+    assert versions_of(post) == []
+    post.refresh_from_db()
+    assert post.status == Post.Status.DRAFT and post.body != "Trying to publish."
+
+
 def test_recording_keeps_each_save_of_a_service_and_nothing_outside_it(editor, post):
     edit(post, editor, comment="Submitted for review", status=Post.Status.PENDING)
     post.title = "Saved by a script that records nothing"
