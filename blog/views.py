@@ -8,9 +8,9 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from blog.models import Category, Post, PostRedirect
+from blog.search import MAX_QUERY_LENGTH, parse_query, search_posts
+from blog.sidebar import sidebar_data
 from ratings.selectors import with_ratings
-
-MAX_QUERY_LENGTH = 200
 
 
 class PublishedPostListView(ListView):
@@ -78,16 +78,29 @@ class MonthArchiveView(PublishedPostListView):
 
 
 class SearchView(PublishedPostListView):
+    """Published posts matching the reader's words, most relevant first; with no query, a page
+    to start from (recent posts, popular tags)."""
+
     template_name = "blog/search.html"
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-        if not self.query:
-            return Post.objects.none()
-        return super().get_queryset().search(self.query)
+        self.parsed = parse_query(self.request.GET.get("q", ""))
+        if not self.parsed.runnable:
+            return []
+        return search_posts(self.parsed, listing=super().get_queryset())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        parsed = self.parsed
+        context = {
+            "query": parsed.text,
+            "parsed": parsed,
+            "max_query_length": MAX_QUERY_LENGTH,
+        }
+        if not parsed.runnable:
+            # The sidebar's cached lists: the page starts readers off without another query.
+            sidebar = sidebar_data()
+            context |= {"recent_posts": sidebar["recent"], "popular_tags": sidebar["tags"]}
+        return super().get_context_data(**context, **kwargs)
 
 
 class PostDetailView(DetailView):
