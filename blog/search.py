@@ -146,14 +146,15 @@ def parse_query(raw: str) -> ParsedQuery:
     shortened = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH].strip()
     parsed = ParsedQuery(text=text, shortened=shortened)
-    join_next = False
+    join_next = last_kept = False
     terms = 0
     for match in TOKEN.finditer(text):
         quoted = match.group(2) is not None
         negated = bool(match.group(1) if quoted else match.group(3))
         chunk = match.group(2) if quoted else match.group(4)
         if not quoted and not negated and chunk.lower() == "or":
-            join_next = bool(parsed.groups)
+            # "or" joins the terms on either side; beside a dropped word it joins nothing.
+            join_next = last_kept
             continue
         term = tuple(word.lower() for word in WORD.findall(chunk))
         if not term:
@@ -162,10 +163,10 @@ def parse_query(raw: str) -> ParsedQuery:
             parsed.shortened = True
             break
         terms += 1
+        last_kept = not negated and not _is_stop(term)
         if _is_stop(term):
             parsed.ignored.append(" ".join(term))
-            continue
-        if negated:
+        elif negated:
             parsed.excluded.append(term)
         elif join_next:
             parsed.groups[-1].append(term)
