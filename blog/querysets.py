@@ -78,17 +78,6 @@ class PostQuerySet(models.QuerySet):
         """Posts published in the month (in the site's time zone)."""
         return self.filter(published_at__year=year, published_at__month=month)
 
-    def search(self, query: str) -> PostQuerySet:
-        """Posts whose title, excerpt or body contain every word of the query."""
-        result = self
-        for word in query.split()[:8]:
-            result = result.filter(
-                models.Q(title__icontains=word)
-                | models.Q(excerpt__icontains=word)
-                | models.Q(body__icontains=word)
-            )
-        return result
-
 
 def published_count_for_author(author_ref) -> Coalesce:
     """A subquery expression: the number of published posts by ``author_ref`` (0 when none)."""

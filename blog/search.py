@@ -41,6 +41,9 @@ MAX_TERMS = 16
 RECENCY_BOOST = 0.25
 RECENCY_DAYS = 365.0
 BODY_TEXT_LIMIT = 200_000
+# PostgreSQL ranks on a small vector (title, excerpt, tags, author and the body's first words):
+# reading every match's full vector would cost far more than the 20 ms a search may take.
+LEAD_WORDS = 80
 WRITE_BATCH = 200
 
 # Highlight markers for the database's snippet functions: control characters that the indexed
@@ -182,6 +185,7 @@ def parse_query(raw: str) -> ParsedQuery:
 @dataclass(frozen=True)
 class Document:
     post_id: int
+    published_at: datetime.datetime | None  # None unless the post's status is published
     title: str
     excerpt: str
     terms: str  # tags and categories
@@ -200,6 +204,7 @@ def documents(posts: Iterable[Post]) -> list[Document]:
     return [
         Document(
             post_id=post.pk,
+            published_at=post.published_at if post.status == Post.Status.PUBLISHED else None,
             title=plain_text(post.title),
             excerpt=plain_text(post.excerpt),
             terms=" ; ".join(
@@ -219,6 +224,8 @@ def _posts_to_index() -> QuerySet:
         .prefetch_related("tags", "categories")
         .only(
             "pk",
+            "status",
+            "published_at",
             "title",
             "excerpt",
             "body_html",
@@ -328,6 +335,9 @@ class PostgresBackend:
     """A weighted ``tsvector`` per post under a GIN index; ``websearch_to_tsquery``, ``ts_rank``
     and ``ts_headline`` in the configuration of ``search_language()``."""
 
+    # Cover density (how close the matched words are), normalised by document length: chosen
+    # over ts_rank on the tuning half of bench/search_queries.json (docs/benchmarks.md).
+    RANK = "ts_rank_cd(s.head, {tsquery}, 1)"
     HEADLINE = (
         f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
         'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
@@ -335,7 +345,7 @@ class PostgresBackend:
 
     def write(self, docs: Sequence[Document]) -> None:
         language = search_language()
-        vector = (
+        weighted = (
             "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
             "setweight(to_tsvector(%s::regconfig, %s), 'B') || "
             "setweight(to_tsvector(%s::regconfig, %s), 'C')"
@@ -343,16 +353,19 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             for start in range(0, len(docs), WRITE_BATCH):
                 batch = docs[start : start + WRITE_BATCH]
-                rows = ", ".join([f"(%s, %s, {vector})"] * len(batch))
+                rows = ", ".join([f"(%s, %s, %s, {weighted}, {weighted})"] * len(batch))
                 params = []
                 for d in batch:
                     secondary = "\n".join([d.excerpt, d.terms, d.author])
-                    params += [d.post_id, d.body, language, d.title, language, secondary]
-                    params += [language, d.body]
+                    lead = " ".join(d.body.split(" ", LEAD_WORDS)[:LEAD_WORDS])
+                    params += [d.post_id, d.published_at, d.body]
+                    params += [language, d.title, language, secondary, language, lead]
+                    params += [language, d.title, language, secondary, language, d.body]
                 cursor.execute(
-                    f"INSERT INTO {TABLE} (post_id, body_text, document) VALUES {rows} "
-                    "ON CONFLICT (post_id) DO UPDATE SET body_text = EXCLUDED.body_text, "
-                    "document = EXCLUDED.document",
+                    f"INSERT INTO {TABLE} (post_id, published_at, body_text, head, document) "
+                    f"VALUES {rows} ON CONFLICT (post_id) DO UPDATE SET "
+                    "published_at = EXCLUDED.published_at, body_text = EXCLUDED.body_text, "
+                    "head = EXCLUDED.head, document = EXCLUDED.document",
                     params,
                 )
 
@@ -375,35 +388,28 @@ class PostgresBackend:
         return " ".join(parts)
 
     def count(self, parsed: ParsedQuery, published: QuerySet) -> int:
-        sql, params = published.order_by().values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM {TABLE} s WHERE s.post_id IN ({sql}) "
+                f"SELECT count(*) FROM {TABLE} s WHERE s.published_at <= %s "
                 "AND s.document @@ websearch_to_tsquery(%s::regconfig, %s)",
-                [*params, search_language(), self.websearch(parsed)],
+                [timezone.now(), search_language(), self.websearch(parsed)],
             )
             return cursor.fetchone()[0]
 
     def hits(self, parsed: ParsedQuery, published: QuerySet, offset: int, limit: int) -> list[Hit]:
-        sql, params = (
-            published.order_by()
-            .values(post_pk=F("pk"), post_date=F("published_at"))
-            .query.sql_with_params()
-        )
-        language, query = search_language(), self.websearch(parsed)
+        language, query, now = search_language(), self.websearch(parsed), timezone.now()
         tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
-        # Rank every match, then write snippets for the page's posts only.
+        # Rank every match on its small head vector, then write snippets for the page only.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT r.post_id, ts_headline(%s::regconfig, s.body_text, {tsquery}, %s) "
-                f"FROM (SELECT s.post_id, p.post_date, ts_rank(s.document, {tsquery}, 1) "
+                f"FROM (SELECT s.post_id, s.published_at, {self.RANK.format(tsquery=tsquery)} "
                 "* (1.0 + %s * %s / (%s + GREATEST(0.0, "
-                "EXTRACT(EPOCH FROM (%s - p.post_date)) / 86400.0))) AS score "
-                f"FROM {TABLE} s JOIN ({sql}) p ON p.post_pk = s.post_id "
-                f"WHERE s.document @@ {tsquery} "
-                "ORDER BY score DESC, p.post_date DESC, s.post_id DESC LIMIT %s OFFSET %s) r "
+                "EXTRACT(EPOCH FROM (%s - s.published_at))::float8 / 86400.0))) AS score "
+                f"FROM {TABLE} s WHERE s.published_at <= %s AND s.document @@ {tsquery} "
+                "ORDER BY score DESC, s.published_at DESC, s.post_id DESC LIMIT %s OFFSET %s) r "
                 f"JOIN {TABLE} s ON s.post_id = r.post_id "
-                "ORDER BY r.score DESC, r.post_date DESC, r.post_id DESC",
+                "ORDER BY r.score DESC, r.published_at DESC, r.post_id DESC",
                 [
                     language,
                     language,
@@ -414,8 +420,8 @@ class PostgresBackend:
                     RECENCY_BOOST,
                     RECENCY_DAYS,
                     RECENCY_DAYS,
-                    timezone.now(),
-                    *params,
+                    now,
+                    now,
                     language,
                     query,
                     limit,
