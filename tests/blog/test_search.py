@@ -25,7 +25,7 @@ from blog.search import (
     search_index_update,
     search_posts,
 )
-from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory
+from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
 from tests.query_budget import FRAME, assert_fixed_cost, grow_content
 
 pytestmark = pytest.mark.django_db
@@ -444,3 +444,22 @@ def test_search_page_costs_the_same_with_more_content(
     assert_fixed_cost(client, django_assert_num_queries, url, expected)
     if query == "common":  # on every post: a second page
         assert_fixed_cost(client, django_assert_num_queries, url + "&page=2", expected)
+
+
+def test_an_author_without_a_profile_is_found_by_their_renamed_user_name(db):
+    user = UserFactory(first_name="Ada", last_name="Byron")
+    PostFactory(title="Notes", author=user)
+    assert found("byron") == ["Notes"]
+    user.last_name = "Lovelace"
+    user.save()
+    assert found("byron") == []
+    assert found("lovelace") == ["Notes"]
+
+
+def test_seeded_demo_content_is_searchable(db):
+    call_command("seed_demo", "--posts", "12", stdout=io.StringIO())
+    post = Post.objects.published().select_related("author").first()
+    by_author = found(post.author.last_name)
+    assert post.title in by_author
+    assert len(by_author) == Post.objects.published().filter(author=post.author).count()
+    assert found(post.tags.first().name)
