@@ -6,4 +6,4 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import signals  # noqa: F401
+        from blog import checks, signals  # noqa: F401

@@ -208,6 +208,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 BLOG_POSTS_PER_PAGE = 10
+# The language search stems words in on PostgreSQL (a text search configuration: "english",
+# "german", "simple" for none …); empty: the one for LANGUAGE_CODE. SQLite always stems English.
+BLOG_SEARCH_LANGUAGE = os.environ.get("BLOG_SEARCH_LANGUAGE", "")
 
 LOGGING = {
     "version": 1,

@@ -10,12 +10,14 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.template import Context
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.checks import search_language_check
 from blog.models import Category, Post
 from blog.search import (
     MAX_QUERY_LENGTH,
@@ -23,6 +25,7 @@ from blog.search import (
     SQLiteBackend,
     parse_query,
     search_index_update,
+    search_language,
     search_posts,
 )
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
@@ -463,3 +466,32 @@ def test_seeded_demo_content_is_searchable(db):
     assert post.title in by_author
     assert len(by_author) == Post.objects.published().filter(author=post.author).count()
     assert found(post.tags.first().name)
+
+
+def test_the_search_language_follows_the_setting_or_the_site_language(settings):
+    settings.BLOG_SEARCH_LANGUAGE = ""
+    settings.LANGUAGE_CODE = "de-ch"
+    assert search_language() == "german"
+    settings.LANGUAGE_CODE = "xx"
+    assert search_language() == "simple"
+    settings.BLOG_SEARCH_LANGUAGE = "french"
+    assert search_language() == "french"
+
+
+def test_an_unknown_search_language_is_reported_on_postgresql(settings):
+    settings.BLOG_SEARCH_LANGUAGE = "klingon"
+    errors = search_language_check(None, databases=["default"])
+    if connection.vendor == "postgresql":
+        assert [error.id for error in errors] == ["blog.E001"]
+    else:
+        assert errors == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming languages: PostgreSQL")
+def test_posts_are_stemmed_in_the_search_language(settings):
+    settings.BLOG_SEARCH_LANGUAGE = "german"
+    PostFactory(title="Die Häuser der Stadt", body="Viele Häuser.")
+    assert found("Haus") == ["Die Häuser der Stadt"]
+    settings.BLOG_SEARCH_LANGUAGE = "english"
+    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+    assert found("Haus") == []
