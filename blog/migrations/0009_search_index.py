@@ -75,7 +75,11 @@ def fill(apps, schema_editor):
     Post = apps.get_model("blog", "Post")
     User = apps.get_model(settings.AUTH_USER_MODEL)
     names = {
-        user.pk: (f"{user.first_name} {user.last_name}".strip() or user.get_username())
+        # Historical models have no methods: the default user model's fields, read with care.
+        user.pk: (
+            f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}".strip()
+            or getattr(user, "username", "")
+        )
         for user in User.objects.filter(pk__in=Post.objects.values("author_id"))
     }
     terms = {}
