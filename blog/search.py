@@ -5,7 +5,10 @@ One interface, one backend per database vendor:
 - PostgreSQL: ``blog_post_search`` holds each post's weighted ``tsvector`` (title A; excerpt,
   tags, categories and author name B; body C) under a GIN index, stemmed with the text search
   configuration of ``BLOG_SEARCH_LANGUAGE``; queries go through ``websearch_to_tsquery`` and
-  snippets through ``ts_headline``.
+  snippets through ``ts_headline``. Matches are ranked on a small "head" vector (the same fields
+  with only the body's first words) and filtered on the publication time stored beside it
+  (null unless published), so a search reads this table only; the posts shown are read through
+  ``Post.objects.published()`` all the same.
 - SQLite: ``blog_post_search`` is an FTS5 table (porter stemmer) with the same fields, ranked by
   ``bm25()`` with column weights in the same proportions; snippets come from ``snippet()``.
 
