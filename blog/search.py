@@ -305,7 +305,9 @@ class SQLiteBackend:
             )
             return cursor.fetchone()[0]
 
-    def hits(self, parsed: ParsedQuery, published: QuerySet, offset: int, limit: int) -> list[Hit]:
+    def hits(
+        self, parsed: ParsedQuery, published: QuerySet, offset: int, limit: int
+    ) -> tuple[list[Hit], int | None]:
         sql, params = (
             published.order_by()
             .values(post_pk=F("pk"), post_date=F("published_at"))
@@ -331,7 +333,7 @@ class SQLiteBackend:
                     offset,
                 ],
             )
-            return [Hit(post_id, snippet or "") for post_id, snippet in cursor.fetchall()]
+            return [Hit(post_id, snippet or "") for post_id, snippet in cursor.fetchall()], None
 
 
 class PostgresBackend:
@@ -399,14 +401,18 @@ class PostgresBackend:
             )
             return cursor.fetchone()[0]
 
-    def hits(self, parsed: ParsedQuery, published: QuerySet, offset: int, limit: int) -> list[Hit]:
+    def hits(
+        self, parsed: ParsedQuery, published: QuerySet, offset: int, limit: int
+    ) -> tuple[list[Hit], int | None]:
         language, query, now = search_language(), self.websearch(parsed), timezone.now()
         tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
         # Rank every match on its small head vector, then write snippets for the page only.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT r.post_id, ts_headline(%s::regconfig, s.body_text, {tsquery}, %s) "
-                f"FROM (SELECT s.post_id, s.published_at, {self.RANK.format(tsquery=tsquery)} "
+                f"SELECT r.post_id, ts_headline(%s::regconfig, s.body_text, {tsquery}, %s), "
+                "r.total "
+                f"FROM (SELECT s.post_id, s.published_at, count(*) OVER () AS total, "
+                f"{self.RANK.format(tsquery=tsquery)} "
                 "* (1.0 + %s * %s / (%s + GREATEST(0.0, "
                 "EXTRACT(EPOCH FROM (%s - s.published_at))::float8 / 86400.0))) AS score "
                 f"FROM {TABLE} s WHERE s.published_at <= %s AND s.document @@ {tsquery} "
@@ -431,7 +437,11 @@ class PostgresBackend:
                     offset,
                 ],
             )
-            return [Hit(post_id, snippet or "") for post_id, snippet in cursor.fetchall()]
+            rows = cursor.fetchall()
+        # Every match is read to rank it: counting them on the way saves reading them twice.
+        return [Hit(post_id, snippet or "") for post_id, snippet, _ in rows], (
+            rows[0][2] if rows else None
+        )
 
 
 def backend() -> SQLiteBackend | PostgresBackend:
@@ -511,23 +521,37 @@ def snippet_html(snippet: str) -> SafeString | None:
 
 class SearchResults:
     """The posts matching a query, best first, as the paginator wants them: ``count()`` and
-    slices. A slice costs a fixed number of queries: the ranked ids and snippets, then the posts
-    through ``listing`` (the page's own queryset, with its prefetches)."""
+    slices. A page costs a fixed number of queries: the count (on PostgreSQL, counted with the
+    ranked page named by ``page``, the (offset, limit) the paginator will ask for), the ranked ids
+    and snippets, then the posts through ``listing`` (the page's own queryset, with its
+    prefetches)."""
 
-    def __init__(self, parsed: ParsedQuery, *, listing: QuerySet):
+    def __init__(
+        self, parsed: ParsedQuery, *, listing: QuerySet, page: tuple[int, int] | None = None
+    ):
         self.parsed = parsed
         self.listing = listing
+        self.page = page
         self.engine = backend()
         self._count: int | None = None
+        self._hits: tuple[int, int, list[Hit]] | None = None  # offset, limit asked, hits
 
     def count(self) -> int:
         if self._count is None:
-            self._count = (
-                self.engine.count(self.parsed, Post.objects.published())
-                if self.parsed.runnable
-                else 0
-            )
+            if not self.parsed.runnable:
+                self._count = 0
+            elif self.page and self._read_hits(*self.page) is not None:
+                pass  # counted with the page
+            else:
+                self._count = self.engine.count(self.parsed, Post.objects.published())
         return self._count
+
+    def _read_hits(self, offset: int, limit: int) -> int | None:
+        hits, total = self.engine.hits(self.parsed, Post.objects.published(), offset, limit)
+        self._hits = (offset, limit, hits)
+        if total is not None:
+            self._count = total
+        return total
 
     def __len__(self) -> int:
         return self.count()
@@ -539,7 +563,10 @@ class SearchResults:
         limit = (key.stop if key.stop is not None else self.count()) - offset
         if limit <= 0 or not self.parsed.runnable:
             return []
-        hits = self.engine.hits(self.parsed, Post.objects.published(), offset, limit)
+        read = self._hits
+        if not (read and read[0] == offset and (read[1] >= limit or len(read[2]) < read[1])):
+            self._read_hits(offset, limit)
+        hits = self._hits[2][:limit]
         posts = self.listing.in_bulk([hit.post_id for hit in hits])
         page = []
         for hit in hits:
@@ -550,7 +577,9 @@ class SearchResults:
         return page
 
 
-def search_posts(parsed: ParsedQuery, *, listing: QuerySet) -> SearchResults:
+def search_posts(
+    parsed: ParsedQuery, *, listing: QuerySet, page: tuple[int, int] | None = None
+) -> SearchResults:
     """Published posts matching the parsed query, most relevant first (recent ones slightly
-    ahead of equally relevant old ones)."""
-    return SearchResults(parsed, listing=listing)
+    ahead of equally relevant old ones); ``page`` is the (offset, limit) about to be shown."""
+    return SearchResults(parsed, listing=listing, page=page)

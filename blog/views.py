@@ -87,7 +87,16 @@ class SearchView(PublishedPostListView):
         self.parsed = parse_query(self.request.GET.get("q", ""))
         if not self.parsed.runnable:
             return []
-        return search_posts(self.parsed, listing=super().get_queryset())
+        return search_posts(self.parsed, listing=super().get_queryset(), page=self.page_asked())
+
+    def page_asked(self) -> tuple[int, int] | None:
+        """The (offset, limit) of the page the reader asked for, when it is a number."""
+        size = self.get_paginate_by(None)
+        try:
+            number = int(self.request.GET.get(self.page_kwarg) or 1)
+        except ValueError:
+            return None
+        return ((number - 1) * size, size) if number >= 1 else None
 
     def get_context_data(self, **kwargs):
         parsed = self.parsed
