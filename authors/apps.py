@@ -6,6 +6,7 @@ class AuthorsConfig(AppConfig):
     verbose_name = "Authors"
 
     def ready(self):
+        from authors import signals  # noqa: F401
         from blog.extensions import register_post_section
 
         # The bio box under every post: "<Name> has <n> posts on <Site>".

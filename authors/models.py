@@ -58,6 +58,13 @@ class AuthorProfile(models.Model):
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"username": self.user.get_username()})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        profile = super().from_db(db, field_names, values)
+        # Search re-indexes an author's posts only when the name they are found by changes.
+        profile._indexed_display_name = profile.__dict__.get("display_name")
+        return profile
+
     @property
     def social_links(self) -> list[tuple[str, str]]:
         links = [

@@ -136,17 +136,6 @@ class PostQuerySet(models.QuerySet):
             changed=Max(Greatest("updated_at", "published_at")), count=Count("pk")
         )
 
-    def search(self, query: str) -> PostQuerySet:
-        """Posts whose title, excerpt or body contain every word of the query."""
-        result = self
-        for word in query.split()[:8]:
-            result = result.filter(
-                models.Q(title__icontains=word)
-                | models.Q(excerpt__icontains=word)
-                | models.Q(body__icontains=word)
-            )
-        return result
-
 
 def published_count_for_author(author_ref) -> Coalesce:
     """A subquery expression: the number of published posts by ``author_ref`` (0 when none)."""

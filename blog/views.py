@@ -13,10 +13,10 @@ from taggit.models import Tag
 
 from blog import seo
 from blog.models import Category, Post, PostRedirect
+from blog.search import MAX_QUERY_LENGTH, parse_query, search_posts
+from blog.sidebar import sidebar_data
 from core.models import SiteIdentity
 from ratings.selectors import with_ratings
-
-MAX_QUERY_LENGTH = 200
 
 
 class PublishedPostListView(ListView):
@@ -240,16 +240,41 @@ def robots_txt(request):
 
 
 class SearchView(PublishedPostListView):
+    """Published posts matching the reader's words, most relevant first; with no query, a page
+    to start from (recent posts, popular tags)."""
+
     template_name = "blog/search.html"
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-        if not self.query:
-            return Post.objects.none()
-        return super().get_queryset().search(self.query)
+        self.parsed = parse_query(self.request.GET.get("q", ""))
+        if not self.parsed.runnable:
+            return []
+        return search_posts(self.parsed, listing=super().get_queryset(), page=self.page_asked())
+
+    def page_asked(self) -> tuple[int, int] | None:
+        """The (offset, limit) of the page the reader asked for, when it is a number."""
+        size = self.get_paginate_by(None)
+        try:
+            number = int(self.request.GET.get(self.page_kwarg) or 1)
+        except ValueError:
+            return None
+        return ((number - 1) * size, size) if number >= 1 else None
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        parsed = self.parsed
+        context = {
+            "query": parsed.text,
+            "parsed": parsed,
+            "max_query_length": MAX_QUERY_LENGTH,
+            # Search pages are not indexed (robots block in the template): no canonical address.
+            "page_title": f"Search results for “{parsed.text}”" if parsed.text else "Search",
+            "breadcrumbs": seo.breadcrumbs(self.request, ("Search", reverse("blog:search"))),
+        }
+        if not parsed.runnable:
+            # The sidebar's cached lists: the page starts readers off without another query.
+            sidebar = sidebar_data()
+            context |= {"recent_posts": sidebar["recent"], "popular_tags": sidebar["tags"]}
+        return super().get_context_data(**context, **kwargs)
 
 
 class PostDetailView(DetailView):

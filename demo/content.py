@@ -34,6 +34,7 @@ from authors.models import AuthorProfile
 from blog.models import Category, Post, PostTransition, unique_slug
 from blog.rendering import render_markdown
 from blog.roles import AUTHORS_GROUP, CONTRIBUTORS_GROUP, EDITORS_GROUP
+from blog.search import search_index_update
 from blog.sidebar import sidebar_forget
 from core.models import SiteIdentity
 from demo import text
@@ -625,6 +626,8 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
             batch_size=2000,
         )
         demo_history_add(rng=rng, posts=created, reviewer=users[0], now=now)
+        # bulk_create sends no signals: index the new posts for search here.
+        search_index_update(post_ids=[post.pk for post in created])
         votes = demo_votes_add(
             rng=rng,
             posts=[post for post in created if post.published_at and post.published_at <= now],

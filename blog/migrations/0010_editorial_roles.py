@@ -110,7 +110,7 @@ def merge_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0008_related_posts_move_to_their_app'),
+        ('blog', '0009_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -231,6 +231,10 @@ DEFAULT_FROM_EMAIL = (
     os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or "webmaster@localhost"
 )
 
+# The language search stems words in on PostgreSQL (a text search configuration: "english",
+# "german", "simple" for none …); empty: the one for LANGUAGE_CODE. SQLite always stems English.
+BLOG_SEARCH_LANGUAGE = os.environ.get("BLOG_SEARCH_LANGUAGE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -84,7 +84,9 @@ def listed(url: str, content: str) -> list[str]:
         "/feed/",
         "/category/policy/feed/",
         "/sitemap.xml",
-        "/search/?q=a",
+        "/search/?q=paragraph",  # every post's body
+        "/search/?q=hidden",  # every post's tag
+        "/search/?q=Wendy",  # every post's author
     ],
 )
 def test_hidden_posts_never_reach_public_pages(client, hidden_posts, visible_post, url):
