@@ -12,6 +12,7 @@ from PIL import Image
 from taggit.models import Tag
 
 from authors.models import AuthorProfile
+from blog import revisions
 from blog.models import Category, Post
 from core.models import SiteIdentity
 from demo.management.commands import quickstart, seed_demo
@@ -162,6 +163,10 @@ def test_quickstart_migrates_seeds_and_prints_a_random_admin_password_once():
     assert admin.check_password(password)
     assert "http://127.0.0.1:8000/" in output
     assert "http://127.0.0.1:8000/admin/" in output
+    # Every demo post has a first revision: its history has something to compare with.
+    post = Post.objects.order_by("pk").last()
+    [first] = revisions.post_versions(post)
+    assert first.revision.get_comment() == "Added with the demo content."
 
     admin.delete()
     Post.objects.all().delete()

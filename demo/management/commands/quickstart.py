@@ -56,6 +56,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Adding demo content…")
             call_command("seed_demo", verbosity=verbosity, stdout=self.stdout)
+            # Each demo post starts its history, so editors find a first revision to compare.
+            call_command(
+                "createinitialrevisions",
+                "blog.Post",
+                comment="Added with the demo content.",
+                verbosity=0,
+            )
 
         password = self.admin_ensure()
         host = match["addr"] or "127.0.0.1"
