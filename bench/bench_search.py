@@ -111,7 +111,8 @@ JOIN taggit_taggeditem t ON t.object_id = c.source
 JOIN django_content_type ct ON ct.id = t.content_type_id
 WHERE ct.app_label = 'blog' AND ct.model = 'post';
 INSERT INTO blog_post_categories (post_id, category_id)
-SELECT c.id, pc.category_id FROM bench_copies c JOIN blog_post_categories pc ON pc.post_id = c.source;
+SELECT c.id, pc.category_id FROM bench_copies c
+JOIN blog_post_categories pc ON pc.post_id = c.source;
 SELECT setval(pg_get_serial_sequence('blog_post', 'id'), (SELECT max(id) FROM blog_post));
 """
 

@@ -66,6 +66,8 @@ def test_the_migration_indexes_existing_posts_with_tags_categories_and_author(si
     )
 
     migrate([("blog", "0009_search_index")])
+    # The later migrations (0012 reshapes the PostgreSQL table) keep what 0009 indexed.
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     for query in ["takedown", "seized", "sinkholed", "okafor", "enforcement", "cyber"]:
         assert found(query) == ["Botnet takedowns"], query
