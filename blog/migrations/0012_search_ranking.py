@@ -11,7 +11,7 @@ publication time serves the "recent period" of bounded ranking.
 (custom plans) and without sequential scans: a sequential scan would have to read every
 out-of-line vector, which the planner does not count. Its rules (``blog.search`` documents them):
 the count stops at ``count_cap`` + 1; when more than ``rank_cap`` posts match, only the matches
-of the most recent period (30 days, doubling) that holds at least ``rank_cap`` of them are ranked
+of the most recent period (30, 120, 480 or 1,920 days) that holds at least ``rank_cap`` of them are ranked
 by relevance, older matches follow newest first.
 
 The existing rows are rewritten (CLUSTER) to take the new layout. SQLite: nothing to do.
@@ -41,7 +41,7 @@ BEGIN
         SELECT 1 FROM {TABLE} s WHERE s.published_at <= at AND s.document @@ q LIMIT count_cap + 1
     ) c;
     IF matches > rank_cap THEN
-        WHILE span <= 1920 LOOP
+        WHILE span <= 1920 LOOP  -- 30, 120, 480, 1920 days
             SELECT count(*) INTO in_period FROM (
                 SELECT 1 FROM {TABLE} s WHERE s.published_at <= at
                 AND s.published_at > at - make_interval(days => span) AND s.document @@ q
@@ -51,7 +51,7 @@ BEGIN
                 cutoff := at - make_interval(days => span);
                 EXIT;
             END IF;
-            span := span * 2;
+            span := span * 4;
         END LOOP;
     END IF;
     IF page_limit <= 0 OR matches = 0 THEN
