@@ -32,6 +32,9 @@ SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     q tsquery := websearch_to_tsquery(cfg, words);
+    -- The periods are probed with phrases loosened to their words: the index answers that
+    -- alone, where a phrase would read every candidate's vector to check word positions.
+    probe tsquery := regexp_replace(q::text, '<(-|[0-9]+)>', '&', 'g')::tsquery;
     matches bigint;
     in_period bigint;
     span integer := 30;
@@ -44,7 +47,7 @@ BEGIN
         WHILE span <= 1920 LOOP  -- 30, 120, 480, 1920 days
             SELECT count(*) INTO in_period FROM (
                 SELECT 1 FROM {TABLE} s WHERE s.published_at <= at
-                AND s.published_at > at - make_interval(days => span) AND s.document @@ q
+                AND s.published_at > at - make_interval(days => span) AND s.document @@ probe
                 LIMIT rank_cap
             ) c;
             IF in_period >= rank_cap THEN
