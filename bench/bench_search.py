@@ -8,6 +8,7 @@ the search page for a set of reader queries, one reader at a time (latency) and 
 snippets: what the search adds to a page).
 
     python bench/bench_search.py --posts 100000
+    python bench/bench_search.py --posts 2000 --multiply 49     # 100,000 posts in minutes
     python bench/bench_search.py --posts 10000 --database sqlite
 """
 
@@ -190,10 +191,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--keep", metavar="DIR", help="keep the database (SQLite: in DIR)")
     parser.add_argument("--no-seed", action="store_true", help="reuse the database of --keep")
+    parser.add_argument(
+        "--multiply",
+        type=int,
+        default=0,
+        metavar="N",
+        help="PostgreSQL: after seeding --posts, add N copies of each published post (a minute "
+        "for 100,000 posts: --posts 2000 --multiply 49)",
+    )
     parser.add_argument("--in-process", type=int, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--copies", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.in_process:
         in_process(args.in_process)
+        return
+    if args.copies:
+        multiply(args.copies)
         return
 
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-search-"))
@@ -223,6 +236,11 @@ def main() -> None:
             f"demo_seed --posts {args.posts} (search index included): "
             f"{time.perf_counter() - started:.0f} s"
         )
+        if args.multiply and args.database != "sqlite":
+            started = time.perf_counter()
+            copy = [sys.executable, __file__, "--copies", str(args.multiply)]
+            subprocess.run(copy, env=dev_env, check=True, cwd=ROOT)
+            print(f"{args.multiply} copies of each post: {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         subprocess.run(
             [*manage, "rebuild_search_index", "--no-progress"], env=dev_env, check=True, cwd=ROOT

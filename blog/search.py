@@ -52,8 +52,8 @@ LEAD_WORDS = 80
 WRITE_BATCH = 200
 # PostgreSQL, at scale (docs/features.md, "Search"): counting stops past COUNT_CAP matches ("more
 # than 1,000 results", and only those can be paged through); when more than RANK_CAP posts match,
-# relevance ranks the matches of the most recent period (30, 120, 480 or 1,920 days) holding RANK_CAP of
-# them, and older matches follow newest first. Each bound keeps a search within its 20 ms.
+# relevance ranks the matches of the most recent period (30, 120, 480 or 1,920 days) holding
+# RANK_CAP of them, and older matches follow newest first. Both bound the rows a search reads.
 COUNT_CAP = 1000
 RANK_CAP = 500
 
