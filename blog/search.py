@@ -8,7 +8,9 @@ One interface, one backend per database vendor:
   snippets through ``ts_headline``. Matches are ranked on a small "head" vector (the same fields
   with only the body's first words) and filtered on the publication time stored beside it
   (null unless published), so a search reads this table only; the posts shown are read through
-  ``Post.objects.published()`` all the same.
+  ``Post.objects.published()`` all the same. The full vector and body text live out of the
+  table's pages, so a row is narrow; ``blog_search_page()`` (migration 0012) counts up to
+  ``COUNT_CAP`` + 1 and bounds the ranking (``RANK_CAP``) so that common words stay fast.
 - SQLite: ``blog_post_search`` is an FTS5 table (porter stemmer) with the same fields, ranked by
   ``bm25()`` with column weights in the same proportions; snippets come from ``snippet()``.
 
@@ -48,6 +50,12 @@ BODY_TEXT_LIMIT = 200_000
 # reading every match's full vector would cost far more than the 20 ms a search may take.
 LEAD_WORDS = 80
 WRITE_BATCH = 200
+# PostgreSQL, at scale (docs/features.md, "Search"): counting stops past COUNT_CAP matches ("more
+# than 1,000 results", and only those can be paged through); when more than RANK_CAP posts match,
+# relevance ranks the matches of the most recent period (30, 120, 480 or 1,920 days) holding
+# RANK_CAP of them, and older matches follow newest first. Both bound the rows a search reads.
+COUNT_CAP = 1000
+RANK_CAP = 500
 
 # Highlight markers for the database's snippet functions: control characters that the indexed
 # text never contains (they are removed from it), replaced by <mark> after escaping.
@@ -340,9 +348,9 @@ class PostgresBackend:
     """A weighted ``tsvector`` per post under a GIN index; ``websearch_to_tsquery``, ``ts_rank``
     and ``ts_headline`` in the configuration of ``search_language()``."""
 
-    # Cover density (how close the matched words are), normalised by document length: chosen
-    # over ts_rank on the tuning half of bench/search_queries.json (docs/benchmarks.md).
-    RANK = "ts_rank_cd(s.head, {tsquery}, 1)"
+    # Ranking, in blog_search_page() (migration 0012): ts_rank_cd(head, query, 1), cover density
+    # (how close the matched words are) normalised by document length, chosen over ts_rank on the
+    # tuning half of bench/search_queries.json (docs/benchmarks.md).
     HEADLINE = (
         f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
         'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
@@ -392,56 +400,37 @@ class PostgresBackend:
         parts += ["-" + quoted(term) for term in parsed.excluded]
         return " ".join(parts)
 
-    def count(self, parsed: ParsedQuery, published: QuerySet) -> int:
+    def page(self, parsed: ParsedQuery, offset: int, limit: int) -> tuple[list[Hit], int]:
+        """``blog_search_page()`` (migration 0012): the ranked page with passages and the count
+        of matches, capped at ``COUNT_CAP`` + 1, in one call planned for these values."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM {TABLE} s WHERE s.published_at <= %s "
-                "AND s.document @@ websearch_to_tsquery(%s::regconfig, %s)",
-                [timezone.now(), search_language(), self.websearch(parsed)],
+                "SELECT post_id, snippet, total FROM blog_search_page("
+                "%s::regconfig, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    search_language(),
+                    self.websearch(parsed),
+                    timezone.now(),
+                    offset,
+                    limit,
+                    COUNT_CAP,
+                    RANK_CAP,
+                    RECENCY_BOOST,
+                    RECENCY_DAYS,
+                    self.HEADLINE,
+                ],
             )
-            return cursor.fetchone()[0]
+            rows = cursor.fetchall()
+        hits = [Hit(post_id, snippet or "") for post_id, snippet, _ in rows if post_id is not None]
+        return hits, rows[0][2] if rows else 0
+
+    def count(self, parsed: ParsedQuery, published: QuerySet) -> int:
+        return self.page(parsed, 0, 0)[1]
 
     def hits(
         self, parsed: ParsedQuery, published: QuerySet, offset: int, limit: int
     ) -> tuple[list[Hit], int | None]:
-        language, query, now = search_language(), self.websearch(parsed), timezone.now()
-        tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
-        # Rank every match on its small head vector, then write snippets for the page only.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT r.post_id, ts_headline(%s::regconfig, s.body_text, {tsquery}, %s), "
-                "r.total "
-                f"FROM (SELECT s.post_id, s.published_at, count(*) OVER () AS total, "
-                f"{self.RANK.format(tsquery=tsquery)} "
-                "* (1.0 + %s * %s / (%s + GREATEST(0.0, "
-                "EXTRACT(EPOCH FROM (%s - s.published_at))::float8 / 86400.0))) AS score "
-                f"FROM {TABLE} s WHERE s.published_at <= %s AND s.document @@ {tsquery} "
-                "ORDER BY score DESC, s.published_at DESC, s.post_id DESC LIMIT %s OFFSET %s) r "
-                f"JOIN {TABLE} s ON s.post_id = r.post_id "
-                "ORDER BY r.score DESC, r.published_at DESC, r.post_id DESC",
-                [
-                    language,
-                    language,
-                    query,
-                    self.HEADLINE,
-                    language,
-                    query,
-                    RECENCY_BOOST,
-                    RECENCY_DAYS,
-                    RECENCY_DAYS,
-                    now,
-                    now,
-                    language,
-                    query,
-                    limit,
-                    offset,
-                ],
-            )
-            rows = cursor.fetchall()
-        # Every match is read to rank it: counting them on the way saves reading them twice.
-        return [Hit(post_id, snippet or "") for post_id, snippet, _ in rows], (
-            rows[0][2] if rows else None
-        )
+        return self.page(parsed, offset, limit)
 
 
 def backend() -> SQLiteBackend | PostgresBackend:
@@ -534,6 +523,7 @@ class SearchResults:
         self.page = page
         self.engine = backend()
         self._count: int | None = None
+        self.more = False  # more than COUNT_CAP matches: count() is COUNT_CAP
         self._hits: tuple[int, int, list[Hit]] | None = None  # offset, limit asked, hits
 
     def count(self) -> int:
@@ -543,14 +533,16 @@ class SearchResults:
             elif self.page and self._read_hits(*self.page) is not None:
                 pass  # counted with the page
             else:
-                self._count = self.engine.count(self.parsed, Post.objects.published())
+                total = self.engine.count(self.parsed, Post.objects.published())
+                self._count, self.more = min(total, COUNT_CAP), total > COUNT_CAP
         return self._count
 
     def _read_hits(self, offset: int, limit: int) -> int | None:
         hits, total = self.engine.hits(self.parsed, Post.objects.published(), offset, limit)
         self._hits = (offset, limit, hits)
         if total is not None:
-            self._count = total
+            self._count = min(total, COUNT_CAP)
+            self.more = total > COUNT_CAP
         return total
 
     def __len__(self) -> int:

@@ -498,3 +498,55 @@ def test_posts_are_stemmed_in_the_search_language(settings):
     settings.BLOG_SEARCH_LANGUAGE = "english"
     call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
     assert found("Haus") == []
+
+
+# --- PostgreSQL at scale: the bounds of blog_search_page() (migration 0012) -----------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="count and ranking bounds: PostgreSQL"
+)
+
+
+@on_postgresql
+def test_past_the_count_cap_the_page_says_more_than_and_pages_stop_there(client, monkeypatch):
+    monkeypatch.setattr("blog.search.COUNT_CAP", 4)
+    for n in range(6):
+        PostFactory(title=f"Zebrafish study {n}")
+    PostFactory(title="Zebrafish draft", status=Post.Status.DRAFT, published_at=None)
+
+    response = client.get(reverse("blog:search"), {"q": "zebrafish", "page": 1})
+
+    assert response.status_code == 200
+    assert "More than 4 results for" in main_of(response)
+    assert response.context["paginator"].count == 4
+    results = search_posts(parse_query("zebrafish"), listing=Post.objects.published())
+    assert (results.count(), results.more) == (4, True)
+    monkeypatch.setattr("blog.search.COUNT_CAP", 6)
+    exact = search_posts(parse_query("zebrafish"), listing=Post.objects.published())
+    assert (exact.count(), exact.more) == (6, False)
+    assert "6 results for" in main_of(client.get(reverse("blog:search"), {"q": "zebrafish"}))
+
+
+@on_postgresql
+def test_with_very_many_matches_relevance_ranks_the_most_recent_ones(monkeypatch):
+    now = timezone.now()
+    filler = " ".join(["paragraph"] * 120)  # past the words that ranking reads
+    for n in range(3):
+        PostFactory(
+            title=f"Recent note {n}",
+            body=f"{filler} lichen",
+            published_at=now - datetime.timedelta(days=2 + n),
+        )
+    PostFactory(title="Lichen", body="Lichen.", published_at=now - datetime.timedelta(days=200))
+    recent = ["Recent note 0", "Recent note 1", "Recent note 2"]
+
+    # Few matches: all ranked, the title match first.
+    assert found("lichen") == ["Lichen", *recent]
+    # More than RANK_CAP matches: the last 30 days hold RANK_CAP of them and are ranked; the older
+    # title match follows them, newest first. Paging reaches every match either way.
+    monkeypatch.setattr("blog.search.RANK_CAP", 2)
+    assert found("lichen") == [*recent, "Lichen"]
+    results = search_posts(parse_query("lichen"), listing=Post.objects.published())
+    assert results.count() == 4
+    assert [post.title for post in results[3:4]] == ["Lichen"]
+    assert [post.title for post in results[2:3]] == ["Recent note 2"]
