@@ -1,10 +1,12 @@
 """Posts show their author's display name, and search finds posts by it: a renamed author's
-posts are indexed again (in the same transaction)."""
+posts are indexed again (in the same transaction). A new account gets its author profile."""
 
+from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from authors.models import AuthorProfile
+from authors.services import profile_ensure
 from blog.models import Post
 from blog.search import search_index_update
 
@@ -20,3 +22,12 @@ def index_posts_of_renamed_author(sender, instance, raw=False, **kwargs):
         post_ids=Post.objects.filter(author_id=instance.user_id).values_list("pk", flat=True)
     )
     instance._indexed_display_name = instance.display_name
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="authors.user_created_profile")
+def give_new_user_a_profile(sender, instance, created, raw=False, **kwargs):
+    """Every account has its author profile from the start, named after the person (the author
+    box and author page need it). Accounts made in bulk, which send no signal, get theirs from
+    authors.0004 or the first time the profile admin opens."""
+    if created and not raw:
+        profile_ensure(user=instance)

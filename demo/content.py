@@ -319,17 +319,22 @@ def authors_ensure(*, today: datetime.date) -> tuple[list, int]:
             user.save(update_fields=["password"])
             user.groups.add(groups[spec["role"]])
             created += 1
-        profile, _ = AuthorProfile.objects.get_or_create(
-            user=user,
-            defaults={
-                "display_name": f"{spec['first_name']} {spec['last_name']}",
-                "bio": spec["bio"],
-                "website": f"https://{spec['username']}.example/",
-                "mastodon": f"https://infosec.example/@{spec['username']}",
-                "joined": today
-                - datetime.timedelta(days=365 * YEARS_OF_POSTS + 40 * (len(text.AUTHORS) - i)),
-            },
+        profile_fields = {
+            "display_name": f"{spec['first_name']} {spec['last_name']}",
+            "bio": spec["bio"],
+            "website": f"https://{spec['username']}.example/",
+            "mastodon": f"https://infosec.example/@{spec['username']}",
+            "joined": today
+            - datetime.timedelta(days=365 * YEARS_OF_POSTS + 40 * (len(text.AUTHORS) - i)),
+        }
+        profile, profile_created = AuthorProfile.objects.get_or_create(
+            user=user, defaults=profile_fields
         )
+        if was_created and not profile_created:
+            # The account's profile was made with it (authors.signals): fill it in.
+            for name, value in profile_fields.items():
+                setattr(profile, name, value)
+            profile.save()
         if not profile.avatar:
             initials = spec["first_name"][0] + spec["last_name"][0]
             profile.avatar.name, _ = stored_file(

@@ -36,6 +36,16 @@ class AuthorProfileFactory(factory.django.DjangoModelFactory):
     display_name = factory.LazyAttribute(lambda p: f"{p.user.first_name} {p.user.last_name}")
     bio = "Writes about **security policy**."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Every user gets a profile when created (authors.signals): fill it in with these fields.
+        user = kwargs.pop("user")
+        profile = model_class.objects.filter(user=user).first() or model_class(user=user)
+        for name, value in kwargs.items():
+            setattr(profile, name, value)
+        profile.save()
+        return profile
+
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
