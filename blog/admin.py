@@ -6,9 +6,11 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from blog.editing_admin import PostEditingAdmin
+from blog.editor_admin import PostEditorAdmin
 from blog.extensions import post_inlines
 from blog.forms import PostAdminForm
 from blog.models import Category, Post
+from blog.post_list_admin import AuthorListFilter, PostListAdmin
 from blog.roles import can_edit_others
 from blog.services import post_slug_change
 from blog.workflow import may_change_post, may_delete_post
@@ -84,16 +86,29 @@ def deleted_objects_visible_to(objs, request, admin_site):
 @admin.register(Post)
 # WorkflowAdminMixin (blog/workflow_admin.py): status steps, bulk moves, review queue.
 # PostEditingAdmin (blog/editing_admin.py): revisions, conflict page, editing notices, autosave.
-class PostAdmin(WorkflowAdminMixin, PostEditingAdmin, CheckedModelAdmin):
+# PostEditorAdmin (blog/editor_admin.py): the Markdown editor's preview, tag suggestions.
+# PostListAdmin (blog/post_list_admin.py): the list's columns.
+class PostAdmin(
+    WorkflowAdminMixin, PostEditorAdmin, PostListAdmin, PostEditingAdmin, CheckedModelAdmin
+):
     form = PostAdminForm
-    list_display = ["title", "author", "state_label", "published_at", "updated_at", "preview_link"]
+    # One column a line: a column is added or removed with one line (and its width in
+    # blog/static/blog/admin/post_list.css).
+    list_display = [
+        "title_cell",
+        "author_name",
+        "state_label",
+        "date_cell",
+        "preview_link",
+    ]
+    list_display_links = ["title_cell"]
     list_filter = [
         StateListFilter,
         "categories",
         "published_at",
-        ("author", admin.RelatedOnlyFieldListFilter),
+        ("author", AuthorListFilter),
     ]
-    list_select_related = ["author"]
+    list_select_related = ["author", "author__profile"]
     search_fields = [
         "title",
         "excerpt",
@@ -176,7 +191,9 @@ class PostAdmin(WorkflowAdminMixin, PostEditingAdmin, CheckedModelAdmin):
     @admin.display(description="Preview")
     def preview_link(self, obj):
         if obj.is_public:
-            return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
+            return format_html(
+                '<a href="{}" title="View on the site">View</a>', obj.get_absolute_url()
+            )
         return format_html(
             '<a href="{}">Preview</a>', reverse("blog:post_preview", kwargs={"pk": obj.pk})
         )
