@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from authors import staff_admin  # noqa: F401 (the users' admin: "Add staff member")
 from authors.models import AuthorProfile
 from authors.services import profile_ensure
 from blog.images import CleanImageField

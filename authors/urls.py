@@ -22,4 +22,9 @@ urlpatterns = [
     path("author/<username:username>/", views.AuthorDetailView.as_view(), name="detail"),
     path("author/<username:username>/feed/", feeds.AuthorFeed(), name="feed"),
     path("author/<username:username>/feed/rss/", feeds.AuthorRssFeed(), name="feed_rss"),
+    path(
+        "staff/welcome/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
 ]

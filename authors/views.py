@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.generic import ListView
 
 from authors.models import AuthorProfile
@@ -60,3 +63,30 @@ class AuthorDetailView(ListingPageMixin, PublishedPostListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(profile=self.profile, **kwargs)
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """The link of a staff invitation (authors.staff): the new member chooses their password and
+    is signed in to the admin. Django's password-reset tokens: a used, altered or expired link
+    shows why it no longer works."""
+
+    template_name = "authors/invitation_accept.html"
+    success_url = reverse_lazy("admin:index")
+    post_reset_login = True
+    title = "Choose your password"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(admin.site.each_context(self.request))
+        context["site_name"] = SiteIdentity.current().name
+        context["valid_days"] = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            f"Welcome, {form.user.get_full_name() or form.user.get_username()}: your password "
+            "is set and you are signed in.",
+        )
+        return response
