@@ -47,7 +47,7 @@ class StaffUserAdmin(UserAdmin):
     def password_state(self, obj):
         if obj.has_usable_password():
             return "Chosen"
-        return format_html('<span class="staff-invited">Invited, not chosen yet</span>')
+        return format_html('<span class="staff-invited">{}</span>', "Invited, not chosen yet")
 
     # --- "Add staff member": one page ----------------------------------------------------------
 

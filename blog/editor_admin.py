@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from taggit.models import Tag
@@ -147,7 +148,7 @@ class PostEditorAdmin:
                     output_field=IntegerField(),
                 )
             )
-            .order_by("starts", "name")
+            .order_by("starts", Lower("name"), "pk")
             .values_list("name", flat=True)[:TAG_SUGGESTIONS]
         )
         return JsonResponse({"results": [{"name": name} for name in names]})

@@ -1,0 +1,161 @@
+"""A real Chromium, signed in as an Author: Markdown typed in the editor, the toolbar and its
+shortcuts, the server-rendered preview following the typing, the word count, the Write | Preview
+tabs on a phone, buttons added by other scripts, tag suggestions, and the post saved as typed."""
+
+import os
+
+import pytest
+
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The role groups come from data migrations: restore them after other tests flushed the database.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The role groups as the data migrations write them (a transactional test starts from a
+    flushed database)."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    if Group.objects.filter(name="Contributors").exists():
+        return
+    schema_editor = SimpleNamespace(connection=connection)
+    import_module("blog.migrations.0002_staff_roles").grant(apps, schema_editor)
+    import_module("authors.migrations.0002_role_permissions").grant(apps, schema_editor)
+    import_module("blog.migrations.0010_editorial_roles").split_roles(apps, schema_editor)
+    import_module("authors.migrations.0003_contributor_profiles").grant(apps, schema_editor)
+
+
+def author_page(browser, live_server, width):
+    UserFactory(username="writer", is_staff=True, groups=["Authors"])
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "writer")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    page.goto(live_server.url + "/admin/blog/post/add/")
+    return context, page
+
+
+def select_text(page, text):
+    page.evaluate(
+        """text => { const box = document.getElementById('id_body');
+        const at = box.value.indexOf(text);
+        box.focus(); box.setSelectionRange(at, at + text.length); }""",
+        text,
+    )
+
+
+def test_typing_toolbar_shortcuts_preview_and_word_count(live_server, browser, role_groups):
+    from blog.models import Post
+
+    context, page = author_page(browser, live_server, 1280)
+    preview = page.locator(".md-editor__rendered")
+    assert page.locator(".md-editor__tabs").is_hidden()  # side by side: no tabs
+    assert page.locator(".md-editor__preview").is_visible()
+
+    page.click("#id_body")
+    page.keyboard.type("Export controls work")
+    select_text(page, "controls")
+    page.click(".md-editor__button[data-name=bold]")
+    assert page.input_value("#id_body") == "Export **controls** work"
+    preview.locator("strong", has_text="controls").wait_for()
+    assert page.locator(".md-editor__stats").inner_text() == "3 words · 1 min read"
+
+    select_text(page, "work")
+    page.keyboard.press("Control+i")
+    assert page.input_value("#id_body") == "Export **controls** _work_"
+    preview.locator("em", has_text="work").wait_for()
+
+    page.keyboard.press("End")
+    page.keyboard.type("\n\n> Security is a process.\n> -- Jane Doe")
+    preview.locator("footer.attribution", has_text="— Jane Doe").wait_for()
+    assert preview.locator("blockquote p").inner_text() == "Security is a process."
+    assert page.locator(".md-editor__stats").inner_text() == "9 words · 1 min read"
+
+    page.fill("#id_title", "Written with the editor")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    post = Post.objects.get(title="Written with the editor")
+    assert post.body.replace("\r\n", "\n").endswith("> -- Jane Doe")
+    assert '<footer class="attribution">— Jane Doe</footer>' in post.body_html
+    context.close()
+
+
+def test_phone_switches_between_write_and_preview(live_server, browser, role_groups):
+    context, page = author_page(browser, live_server, 390)
+    write, preview = page.locator("#id_body"), page.locator(".md-editor__preview")
+    assert page.locator(".md-editor__tabs").is_visible()
+    assert write.is_visible() and preview.is_hidden()
+
+    page.click("#id_body")
+    page.keyboard.type("## A heading\n\nSome text")
+    page.click(".md-editor__tab[data-mode=preview]")
+    assert preview.is_visible() and write.is_hidden()
+    page.locator(".md-editor__rendered h2", has_text="A heading").wait_for()
+    assert page.get_attribute(".md-editor__tab[data-mode=preview]", "aria-selected") == "true"
+
+    page.click(".md-editor__tab[data-mode=write]")
+    assert write.is_visible() and preview.is_hidden()
+    assert page.input_value("#id_body") == "## A heading\n\nSome text"
+    context.close()
+
+
+def test_other_scripts_add_buttons_and_tags_are_suggested(live_server, browser, role_groups):
+    from taggit.models import Tag
+
+    for name in ("privacy", "data privacy", "encryption"):
+        Tag.objects.create(name=name)
+    context, page = author_page(browser, live_server, 1280)
+    page.evaluate(
+        """() => window.GroupblogEditor.registerButton({name: 'sign', label: 'Sign',
+        title: 'Sign the post', action: e => e.insertAtCursor('-- the editors')})"""
+    )
+    page.click("#id_body")
+    page.keyboard.type("Closing words ")
+    page.click(".md-editor__button[data-name=sign]")
+    assert page.input_value("#id_body") == "Closing words -- the editors"
+    page.evaluate(
+        """() => window.GroupblogEditor.editors[0]
+        .wrapSelection('[', '](https://example.org)', 'a')"""
+    )
+    assert page.input_value("#id_body").endswith("-- the editors[a](https://example.org)")
+
+    page.click("#id_tags")
+    page.keyboard.type("encryption, pri")
+    option = page.locator(".tag-suggest__option").first
+    option.wait_for()
+    assert page.locator(".tag-suggest__option").all_inner_texts() == ["privacy", "data privacy"]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_tags") == 'encryption, "data privacy", '
+    assert page.url.endswith("/admin/blog/post/add/")  # Enter took the tag, not the form
+    context.close()
