@@ -11,11 +11,9 @@ from tests.factories import UserFactory
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# The role groups come from data migrations: restore them after other tests flushed the database.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# The role groups come from data migrations: ``role_groups`` writes them again after other tests
+# flushed the database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 

@@ -109,6 +109,7 @@
     preview.appendChild(heading);
     preview.appendChild(this.previewStatus);
     preview.appendChild(this.rendered);
+    this.previewPane = preview;
     this.writeTab.setAttribute("aria-controls", write.id);
     this.previewTab.setAttribute("aria-controls", preview.id);
 
@@ -185,8 +186,18 @@
       event.preventDefault();
       BUTTONS.filter(function (b) { return b.name === name; })[0].action(self);
     });
+    // Side by side, the preview scrolls along with the text (by proportion: close enough for
+    // prose, and free).
+    this.textarea.addEventListener("scroll", function () { self.followScroll(); });
     var onWidth = function () { if (self.wide.matches && self.dirty) { self.refreshPreview(); } };
     if (this.wide.addEventListener) { this.wide.addEventListener("change", onWidth); }
+  };
+
+  Editor.prototype.followScroll = function () {
+    var box = this.textarea, pane = this.previewPane;
+    var room = box.scrollHeight - box.clientHeight;
+    var ratio = room > 0 ? box.scrollTop / room : 0;
+    pane.scrollTop = ratio * Math.max(0, pane.scrollHeight - pane.clientHeight);
   };
 
   Editor.prototype.updateStats = function () {
@@ -239,6 +250,7 @@
         // Sanitized by the server exactly as when the post is published.
         self.rendered.innerHTML = answer.html;
         self.say(answer.html ? "" : "Nothing to preview yet.");
+        self.followScroll();
       } else {
         self.dirty = true;
         self.say("The preview could not be updated: " + answer.error, true);
