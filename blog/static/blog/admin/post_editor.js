@@ -223,6 +223,9 @@
 
   Editor.prototype.refreshPreview = function () {
     var self = this;
+    // One preview at a time: typing during a slow one (a very long post) asks for one more when
+    // it is back, not one per pause.
+    if (this.inFlight) { this.pending = true; return this.inFlight; }
     var body = this.textarea.value;
     this.dirty = false;
     if (body.length > this.maxChars) {
@@ -236,7 +239,7 @@
     data.append("csrfmiddlewaretoken", csrf ? csrf.value : "");
     data.append("body", body);
     this.root.classList.add("md-editor--updating");
-    return fetch(this.previewUrl, {
+    var request = fetch(this.previewUrl, {
       method: "POST", body: data, credentials: "same-origin",
       headers: {"X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json"}
     }).then(function (response) {
@@ -261,7 +264,15 @@
       self.dirty = true;
       self.say("The preview could not be updated (no connection). Your text is kept in the box.",
         true);
+    }).then(function () {
+      self.inFlight = null;
+      if (self.pending) {
+        self.pending = false;
+        if (self.previewShown()) { self.refreshPreview(); } else { self.dirty = true; }
+      }
     });
+    this.inFlight = request;
+    return request;
   };
 
   // --- editing primitives (the browser's undo keeps working) ---------------------------------
