@@ -29,7 +29,7 @@ def base_url(request) -> str:
 
 
 class StaffUserAdmin(UserAdmin):
-    list_display = ["username", "full_name", "email", "role", "is_staff", "password_state"]
+    list_display = ["username", "full_name", "email", "role", "password_state"]
     actions = ["resend_invitation"]
 
     def get_queryset(self, request):
@@ -46,8 +46,12 @@ class StaffUserAdmin(UserAdmin):
     @admin.display(description="Password")
     def password_state(self, obj):
         if obj.has_usable_password():
-            return "Chosen"
-        return format_html('<span class="staff-invited">{}</span>', "Invited, not chosen yet")
+            return "Set"
+        return format_html(
+            '<span class="staff-invited" title="{}">{}</span>',
+            "Invited: they have not chosen a password yet (Resend invitation sends a new link).",
+            "Invited",
+        )
 
     # --- "Add staff member": one page ----------------------------------------------------------
 

@@ -348,6 +348,10 @@ class PostPreviewView(LoginRequiredMixin, PostDetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if not self.object.is_public:
+            # As readers will see it once published: the author box counts this post too (a
+            # first post's preview said "… has 0 posts").
+            self.object.author_post_count += 1
         if self.object.published_at is None:
             self.object.published_at = timezone.now()
         return self.render_to_response(self.get_context_data(object=self.object, is_preview=True))

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 
@@ -69,3 +70,18 @@ def test_the_upgrade_gives_every_existing_account_a_profile(db):
     assert AuthorProfile.objects.get(user=named).joined == named.date_joined.date()
     migration.create_missing(apps, SimpleNamespace(connection=connection))
     assert AuthorProfile.objects.count() == 3
+
+
+def test_the_preview_of_a_first_post_counts_it(client, db):
+    from blog.models import Post
+
+    user = UserFactory(username="alice", first_name="Alice", last_name="Smith", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename="view_post"))
+    draft = PostFactory(author=user, status=Post.Status.DRAFT, published_at=None)
+    client.force_login(user)
+    html = client.get(f"/preview/{draft.pk}/").content.decode()
+    box = html.split('class="author-box"', 1)[1].split("</section>", 1)[0]
+    assert "Alice Smith has 1 post on" in box
+    PostFactory(author=user)  # published
+    html = client.get(f"/preview/{draft.pk}/").content.decode()
+    assert "Alice Smith has 2 posts on" in html

@@ -207,4 +207,4 @@ def test_superuser_fields_stay_on_the_change_form(admin_client):
 def test_the_list_shows_who_has_not_chosen_a_password_yet(admin_client):
     invite(admin_client)
     html = admin_client.get(LIST).content.decode()
-    assert "Invited, not chosen yet" in html
+    assert '<span class="staff-invited" title="Invited: they have not chosen a password yet' in html
