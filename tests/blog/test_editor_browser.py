@@ -157,3 +157,32 @@ def test_other_scripts_add_buttons_and_tags_are_suggested(live_server, browser, 
     assert page.input_value("#id_tags") == 'encryption, "data privacy", '
     assert page.url.endswith("/admin/blog/post/add/")  # Enter took the tag, not the form
     context.close()
+
+
+def test_restoring_an_autosave_fills_the_editor_and_its_preview(live_server, browser, role_groups):
+    from django.contrib.auth import get_user_model
+
+    from blog.autosave import autosave_store
+    from blog.models import Post
+    from tests.factories import PostFactory
+
+    context, page = author_page(browser, live_server, 1280)
+    writer = get_user_model().objects.get(username="writer")
+    post = PostFactory(author=writer, status=Post.Status.DRAFT, published_at=None, body="Saved.")
+    autosave_store(
+        user=writer,
+        post=post,
+        data={"body": "Kept **while typing** before the tab closed."},
+        base_version=post.version,
+    )
+    page.goto(live_server.url + f"/admin/blog/post/{post.pk}/change/")
+    page.locator(".md-editor__rendered p", has_text="Saved.").wait_for()
+    page.click("[data-autosave-restore]")
+    assert page.input_value("#id_body") == "Kept **while typing** before the tab closed."
+    page.locator(".md-editor__rendered strong", has_text="while typing").wait_for()
+    assert page.locator(".md-editor__stats").inner_text() == "7 words · 1 min read"
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    post.refresh_from_db()
+    assert post.body == "Kept **while typing** before the tab closed."
+    context.close()
