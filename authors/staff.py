@@ -161,7 +161,13 @@ def staff_invite(
         raise InvitationRefused(
             f"A staff member with the email address {email} exists already.", field="email"
         )
-    group = Group.objects.get(name=ROLES[role][0])
+    group = Group.objects.filter(name=ROLES[role][0]).first()
+    if group is None:  # the groups come from the migrations; someone deleted this one
+        raise InvitationRefused(
+            f"The group “{ROLES[role][0]}” of this role does not exist: create it under "
+            "Groups (or run the migrations again), then add the member.",
+            field="role",
+        )
     try:
         with transaction.atomic():
             user = User(

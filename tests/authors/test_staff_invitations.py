@@ -208,3 +208,13 @@ def test_the_list_shows_who_has_not_chosen_a_password_yet(admin_client):
     invite(admin_client)
     html = admin_client.get(LIST).content.decode()
     assert '<span class="staff-invited" title="Invited: they have not chosen a password yet' in html
+
+
+def test_a_missing_role_group_is_an_error_on_the_form(admin_client):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="Editors").delete()
+    response = invite(admin_client, role="editor")
+    assert response.status_code == 200
+    assert "does not exist" in " ".join(response.context["form"].errors["role"])
+    assert not User.objects.filter(email="alice@example.org").exists()
