@@ -126,7 +126,8 @@ def invitation_send(*, user, invited_by, base_url: str) -> Invitation:
         "valid_until": valid_until,
         "valid_days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),
     }
-    subject = f"{inviter} invited you to write for {site.name}"
+    # One line, whatever the names hold (a line break would be refused as header injection).
+    subject = " ".join(f"{inviter} invited you to write for {site.name}".split())
     body = render_to_string("authors/email/invitation.txt", context)
     try:
         send_mail(subject, body, None, [user.email], fail_silently=False)

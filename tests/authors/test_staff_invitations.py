@@ -218,3 +218,14 @@ def test_a_missing_role_group_is_an_error_on_the_form(admin_client):
     assert response.status_code == 200
     assert "does not exist" in " ".join(response.context["form"].errors["role"])
     assert not User.objects.filter(email="alice@example.org").exists()
+
+
+def test_names_with_line_breaks_cannot_inject_mail_headers(admin_client, boss):
+    boss.profile.display_name = "Evil\nBcc: victim@example.org"
+    boss.profile.save()
+    response = invite(admin_client, first_name="Al\r\nBcc: x@example.org")
+    assert response.status_code == 200
+    [message] = mail.outbox
+    assert "\n" not in message.subject
+    assert message.bcc == []
+    assert message.recipients() == ["alice@example.org"]
