@@ -628,7 +628,12 @@ class WordPressImport:
         if item.is_sticky:
             self.report.sticky += 1
         if post is not None:
-            images_now = imported.data.get("missing_images") and self.uploads is not None
+            # Imported before the uploads folder was given: now its pictures can come.
+            images_now = (
+                imported.data.get("missing_images")
+                and not imported.data.get("with_uploads")
+                and self.uploads is not None
+            )
             if imported.digest == digest and not images_now:
                 self.report.count(kind, "unchanged")
                 self.report.addresses += post.wordpress_addresses.count()
@@ -717,6 +722,7 @@ class WordPressImport:
                     "guid": item.guid,
                     "link": item.link,
                     "missing_images": len(self.report.missing_files) - missing_before,
+                    "with_uploads": self.uploads is not None,
                     "wp_status": item.status,
                 },
             },

@@ -2,11 +2,13 @@
 (``/?p=12``, ``/2019/03/05/slug/``, ``/slug/``, its guid or permalink) is answered with a
 permanent redirect to the post's address here.
 
-Like ``django.contrib.redirects``, it only looks when the site has nothing at the address (a
-404) — or for ``/?p=…``, which is the home page to the URL resolver. One query, and only then.
+Like ``django.contrib.redirects``, it only looks when the site has nothing at the address: no
+URL pattern matches it (looked up before any view runs), or its view answered 404 — or for
+``/?p=…``, which is the home page to the URL resolver. One query, and only then.
 The target is always the post's own address on this site, never anything from the request."""
 
 from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 
 from wordpress.addresses import ID_PARAMETERS, address_key
 from wordpress.models import OldAddress
@@ -17,18 +19,28 @@ class OldAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.method in ("GET", "HEAD")
-            and request.path_info == "/"
-            and any(name in request.GET for name in ID_PARAMETERS)
-        ):
+        looked = False
+        if request.method in ("GET", "HEAD") and self.looks_old(request):
+            looked = True
             redirect = self.redirect_for(request)
             if redirect is not None:
                 return redirect
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+        if response.status_code == 404 and request.method in ("GET", "HEAD") and not looked:
             return self.redirect_for(request) or response
         return response
+
+    @staticmethod
+    def looks_old(request) -> bool:
+        """``/?p=12`` (the home page to the resolver), or an address no page of the site has:
+        looked up before any view runs, so a redirect does not cost a rendered 404 page."""
+        if request.path_info == "/":
+            return any(name in request.GET for name in ID_PARAMETERS)
+        try:
+            resolve(request.path_info)
+        except Resolver404:
+            return True
+        return False
 
     @staticmethod
     def redirect_for(request):
