@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "core",
+    "images",
     "blog",
     "authors",
     "related",
