@@ -31,6 +31,12 @@ _LINKED_IMG = re.compile(r"<a\b[^>]*>\s*(<img\b[^>]*>)\s*</a>", re.I | re.S)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])([^"']*)\2""", re.I)
 _FIGURE_TOKEN = "WPIMPORTFIGURE{}X"
+# The block editor's image: <figure class="wp-block-image"><img …><figcaption>…</figcaption>.
+_BLOCK_FIGURE = re.compile(
+    r"<figure\b[^>]*>\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)\s*"
+    r"(?:<figcaption\b[^>]*>(.*?)</figcaption>)?\s*</figure>",
+    re.S | re.I,
+)
 _FIGURE_PARA = re.compile(r"(?:<p>)?\s*WPIMPORTFIGURE(\d+)X\s*(?:</p>)?")
 _BLOCKQUOTE = re.compile(r"(<blockquote\b[^>]*>)(.*?)(</blockquote>)", re.S | re.I)
 _DASH = r"(?:—|–|--|&#8212;|&mdash;|&#8211;|&ndash;)"
@@ -145,6 +151,14 @@ def convert_body(source: str, *, resolve_image: ImageResolver) -> Converted:
 
     def caption_figure(m: re.Match) -> str:
         img, caption, credit = _caption_parts(m.group(2), m.group(3))
+        return figure_of(img, caption, credit)
+
+    def caption_figure_from(inner: str, caption_html: str) -> str:
+        img_match = _IMG.search(inner)
+        caption, credit = split_credit(caption_html)
+        return figure_of(img_match.group(0) if img_match else "", caption, credit)
+
+    def figure_of(img: str, caption: str, credit: str) -> str:
         rendered = None
         if img:
             a = attributes(img)
@@ -165,6 +179,9 @@ def convert_body(source: str, *, resolve_image: ImageResolver) -> Converted:
         return "\n\n" + _FIGURE_TOKEN.format(len(figures) - 1) + "\n\n"
 
     text = _CAPTION.sub(caption_figure, text)
+    text = _BLOCK_FIGURE.sub(
+        lambda m: caption_figure_from(m.group(1), " ".join((m.group(2) or "").split())), text
+    )
     result.shortcodes = shortcode_names(text)
     if not is_blocks:
         text = wpautop(text)

@@ -585,7 +585,10 @@ class WordPressImport:
             ):
                 self.report.skip("attachment", "not a picture (the media library holds pictures)")
                 return
-            self._in_savepoint("attachment", str(item.wp_id), self._attachment_image, item.wp_id)
+            owner = get_user_model()(pk=self._user_for(item.creator))
+            self._in_savepoint(
+                "attachment", str(item.wp_id), self._attachment_image, item.wp_id, owner
+            )
             return
         if item.post_type == "page" and not self.pages:
             self.report.skip("page", "pages are imported with --pages")

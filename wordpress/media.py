@@ -67,7 +67,9 @@ def image_store(
             )
         except ValidationError as exc:
             raise ImageRefused(" ".join(exc.messages)) from exc
-        return _from_library(image)
+        stored = _from_library(image)
+        stored.written = [image.file.name, *(r["name"] for r in image.renditions or ())]
+        return stored
 
     from blog.images import reencode_image
 
@@ -135,7 +137,8 @@ def figure_source(image: StoredImage, *, alt: str, caption: str, credit: str) ->
     if image.obj is not None:
         from images.markdown import figure_markdown
 
-        return figure_markdown(image.obj, alt=alt, caption=caption, credit=credit)
+        # An image inserted without a description takes the library's.
+        return figure_markdown(image.obj, alt=alt or None, caption=caption, credit=credit)
     credit_html = f" <span>(Source: {html.escape(credit)})</span>" if credit else ""
     caption_html = f"<figcaption>{caption}{credit_html}</figcaption>" if caption or credit else ""
     return f"<figure>{inline_source(image, alt=alt)}{caption_html}</figure>"
@@ -161,10 +164,17 @@ def featured_set(
     """Make the picture the post's featured image (not saved: the caller saves the post)."""
     if image is not None and image.obj is not None and _has_field(Post, "featured"):
         post.featured = image.obj
-    elif image is not None:
+        # The library's description shows through unless the post had its own.
+        post.featured_image_alt = "" if alt == image.alt_text else alt[:200]
+        post.featured_image_caption = "" if caption == image.caption else caption[:300]
+        post.featured_image_credit = "" if credit == image.credit else credit[:200]
+        return
+    if image is not None:
         post.featured_image.name = image.name
         post.featured_image_width, post.featured_image_height = image.width, image.height
     else:
+        if _has_field(Post, "featured"):
+            post.featured = None
         post.featured_image = None
         post.featured_image_width = post.featured_image_height = None
     post.featured_image_alt = alt[:200]
