@@ -319,7 +319,7 @@ class GDSRImport:
         ct = ContentType.objects.get_for_model(Post)
         sets = {s.pk: s for s in RatingSet.objects.filter(pk__in=list(ballots))}
         for set_id, set_ballots in ballots.items():
-            fresh = self._not_yet_imported(ct, set_ballots, sets[set_id])
+            fresh = ballots_not_yet_imported(ct, set_ballots, sets[set_id])
             self.report.unchanged += len(set_ballots) - len(fresh)
             if fresh:
                 votes_import(model=Post, ballots=fresh, rating_set=sets[set_id])
@@ -341,26 +341,6 @@ class GDSRImport:
         if address_hash:
             return f"a:ip-{address_hash[:40]}", address_hash
         return f"a:gdsr-{_int(row.get('record_id'))}", ""
-
-    def _not_yet_imported(self, ct, ballots: list[Ballot], rating_set: RatingSet) -> list[Ballot]:
-        criteria = {c.key: c.pk for c in rating_set.criteria.all()}
-        only = next(iter(criteria.values())) if len(criteria) == 1 else None
-        object_ids = sorted({b.object_id for b in ballots})
-        stored: set[tuple[int, int, str]] = set()
-        for start in range(0, len(object_ids), 500):
-            stored.update(
-                Vote.objects.filter(
-                    content_type=ct,
-                    object_id__in=object_ids[start : start + 500],
-                    criterion_id__in=list(criteria.values()),
-                ).values_list("object_id", "criterion_id", "reader_key")
-            )
-        return [
-            b
-            for b in ballots
-            if (b.object_id, criteria.get(b.criterion) if b.criterion else only, b.reader_key)
-            not in stored
-        ]
 
     def _show_multi_set(self, ct, multi: _Set, ballots: list[Ballot], default_set) -> None:
         """A post rated only with a multi-criteria set shows that set (an override); a post
@@ -457,3 +437,26 @@ class GDSRImport:
             self._compare(
                 post_id, wp_post, (count, total), aggregates.get((post_id, criterion_id), (0, 0))
             )
+
+
+def ballots_not_yet_imported(ct, ballots: list[Ballot], rating_set: RatingSet) -> list[Ballot]:
+    """The ballots whose reader has no vote yet on that post and criterion: a re-run skips the
+    votes an earlier run imported."""
+    criteria = {c.key: c.pk for c in rating_set.criteria.all()}
+    only = next(iter(criteria.values())) if len(criteria) == 1 else None
+    object_ids = sorted({b.object_id for b in ballots})
+    stored: set[tuple[int, int, str]] = set()
+    for start in range(0, len(object_ids), 500):
+        stored.update(
+            Vote.objects.filter(
+                content_type=ct,
+                object_id__in=object_ids[start : start + 500],
+                criterion_id__in=list(criteria.values()),
+            ).values_list("object_id", "criterion_id", "reader_key")
+        )
+    return [
+        b
+        for b in ballots
+        if (b.object_id, criteria.get(b.criterion) if b.criterion else only, b.reader_key)
+        not in stored
+    ]

@@ -100,7 +100,7 @@ class Report:
         if self.site and self.site.title:
             head += f" Source: {self.site.title} ({self.site.link or self.site.base_blog_url})."
         out.append(head)
-        kinds = ["author", "category", "tag", "post", "page", "attachment", "upload"]
+        kinds = ["author", "category", "tag", "post", "page", "attachment", "upload", "vote"]
         for kind in kinds:
             numbers = {
                 o: self.counts[kind, o] for o in ("created", "updated", "unchanged", "skipped")
@@ -192,6 +192,7 @@ class WordPressImport:
         time_zone: str | None = None,
         dry_run: bool = False,
         site_url: str = "",
+        extras: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
     ):
         self.source = Path(source)
@@ -205,6 +206,11 @@ class WordPressImport:
             raise ImportError_(f"No export file at {self.source}.")
         if self.uploads is not None and not self.uploads.is_dir():
             raise ImportError_(f"No uploads folder at {self.uploads}.")
+        # The side file export_blog writes next to its WXR, read when it is there.
+        beside = self.source.with_suffix(".jsonl")
+        self.extras = Path(extras) if extras else (beside if beside.is_file() else None)
+        if self.extras is not None and not self.extras.is_file():
+            raise ImportError_(f"No side file at {self.extras}.")
         self.group = Group.objects.filter(name=role).first()
         if self.group is None:
             names = ", ".join(Group.objects.order_by("name").values_list("name", flat=True))
@@ -289,6 +295,10 @@ class WordPressImport:
                     self.done_items += 1
                     if self.progress:
                         self.progress(self.done_items, self.total_items)
+        if self.extras is not None:
+            from wordpress.extras import SideFile
+
+            SideFile(self, self.extras).apply()
 
     def _in_savepoint(self, kind: str, label: str, function, *args):
         """One item in its own savepoint: a failure is reported and undone, the run goes on."""
@@ -751,7 +761,10 @@ class WordPressImport:
         return slug
 
     def _addresses(self, item: wxr.Item, post: Post, when: datetime.datetime | None) -> None:
-        """Every other address the post had on WordPress leads to it."""
+        """Every other address the post had on WordPress leads to it. An export of this site
+        (with its side file) keeps its addresses, and brings its old ones in the side file."""
+        if self.extras is not None:
+            return
         keys = {f"/?p={item.wp_id}"}
         if item.post_type == "page":
             keys.add(f"/?page_id={item.wp_id}")
