@@ -102,6 +102,7 @@ class SideFile:
             for name in changed:
                 setattr(post, name, wanted[name])
             post.save()
+            self.run.to_index.add(post.pk)
             ImportedItem.objects.filter(pk=item.pk).update(version=post.version)
         for path in record.get("old_addresses") or []:
             if not OldAddress.objects.filter(path=path[:500]).exists():

@@ -24,6 +24,7 @@ import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -42,6 +44,8 @@ from taggit.models import Tag
 from authors.models import AuthorProfile
 from blog.models import Category, Post, PostRedirect, unique_slug
 from blog.roles import CONTRIBUTORS_GROUP
+from blog.search import search_index_update
+from blog.signals import index_refiled_post, index_saved_post
 from wordpress import media, wxr
 from wordpress.addresses import address_key
 from wordpress.content import convert_body, original_path, split_credit, uploads_path
@@ -59,6 +63,9 @@ STATUSES = {
     "private": Post.Status.DRAFT,
 }
 PROBLEMS_SHOWN = 50
+# Posts whose search entries are written together (blog.search.search_index_update), instead of
+# three times each (the post, its categories, its tags) by blog.signals.
+SEARCH_BATCH = 200
 
 
 class ImportError_(Exception):
@@ -281,6 +288,34 @@ class WordPressImport:
             self.attachment_paths[path] = item.wp_id
 
     def _import(self) -> None:
+        with self._search_in_batches():
+            self._read_all()
+
+    @contextmanager
+    def _search_in_batches(self):
+        """Saved posts are indexed for search by the same function blog.signals calls, once per
+        batch of posts rather than once per save and per re-filing; in the same transaction."""
+        receivers = [
+            (post_save, Post, index_saved_post, "blog.post_saved_search"),
+            (m2m_changed, Post.categories.through, index_refiled_post, "blog.categories_search"),
+            (m2m_changed, Post.tags.through, index_refiled_post, "blog.tags_search"),
+        ]
+        for signal, sender, _, uid in receivers:
+            signal.disconnect(sender=sender, dispatch_uid=uid)
+        self.to_index: set[int] = set()
+        try:
+            yield
+            self._index_now()
+        finally:
+            for signal, sender, receiver, uid in receivers:
+                signal.connect(receiver, sender=sender, dispatch_uid=uid)
+
+    def _index_now(self) -> None:
+        if self.to_index:
+            search_index_update(post_ids=self.to_index)
+            self.to_index = set()
+
+    def _read_all(self) -> None:
         with self._open() as stream:
             for thing in wxr.read(stream):
                 if isinstance(thing, wxr.Author):
@@ -292,6 +327,8 @@ class WordPressImport:
                         self._in_savepoint("tag", thing.slug, self._tag, thing)
                 elif isinstance(thing, wxr.Item):
                     self._item(thing)
+                    if len(self.to_index) >= SEARCH_BATCH:
+                        self._index_now()
                     self.done_items += 1
                     if self.progress:
                         self.progress(self.done_items, self.total_items)
@@ -723,6 +760,7 @@ class WordPressImport:
         tags = [self._term_for(d, n, t) for d, n, t in terms if d == "post_tag"]
         post.categories.set(categories)
         post.tags.set(tags)
+        self.to_index.add(post.pk)
         self._addresses(item, post, when)
         ImportedItem.objects.update_or_create(
             kind=kind,
