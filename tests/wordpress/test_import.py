@@ -302,3 +302,25 @@ def test_scheduled_post_becomes_public_when_due(run_import):
     run_import()
     scheduled = post("election-security-2099")
     assert scheduled.published_at > timezone.now()
+
+
+def test_pictures_arrive_on_the_first_run_that_has_the_uploads_folder(run_import, uploads):
+    run_import()
+    assert post("encryption-and-the-law").featured is None
+    report = run_import(uploads=uploads)
+    assert post("encryption-and-the-law").featured is not None
+    assert report.counts["post", "updated"] >= 1
+
+
+def test_files_outside_the_uploads_folder_are_never_read(run_import, uploads, tmp_path):
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes((uploads / "2019/03/harbour.jpg").read_bytes())
+    (uploads / "2019/03/harbour.jpg").unlink()
+    (uploads / "2019/03/harbour.jpg").symlink_to(secret)
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(
+        WP6.read_text().replace("<![CDATA[2019/03/harbour.jpg]]>", "<![CDATA[../secret.jpg]]>")
+    )
+    report = run_import(hostile, uploads=uploads)
+    assert post("encryption-and-the-law").featured is None
+    assert any("secret.jpg" in line for line in report.missing_files)
