@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 import json
 import re
 import zoneinfo
@@ -68,7 +69,7 @@ PROBLEMS_SHOWN = 50
 SEARCH_BATCH = 200
 
 
-class ImportError_(Exception):
+class ImportRefused(Exception):
     """The import cannot start (unreadable file, unknown role …); nothing was changed."""
 
 
@@ -210,22 +211,22 @@ class WordPressImport:
         self.progress = progress
         self.report = Report(dry_run=dry_run)
         if not self.source.is_file():
-            raise ImportError_(f"No export file at {self.source}.")
+            raise ImportRefused(f"No export file at {self.source}.")
         if self.uploads is not None and not self.uploads.is_dir():
-            raise ImportError_(f"No uploads folder at {self.uploads}.")
+            raise ImportRefused(f"No uploads folder at {self.uploads}.")
         # The side file export_blog writes next to its WXR, read when it is there.
         beside = self.source.with_suffix(".jsonl")
         self.extras = Path(extras) if extras else (beside if beside.is_file() else None)
         if self.extras is not None and not self.extras.is_file():
-            raise ImportError_(f"No side file at {self.extras}.")
+            raise ImportRefused(f"No side file at {self.extras}.")
         self.group = Group.objects.filter(name=role).first()
         if self.group is None:
             names = ", ".join(Group.objects.order_by("name").values_list("name", flat=True))
-            raise ImportError_(f"No role (group) named {role!r}. The roles are: {names}.")
+            raise ImportRefused(f"No role (group) named {role!r}. The roles are: {names}.")
         try:
             self.tz = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_default_timezone()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ImportError_(f"Unknown time zone {time_zone!r}.") from exc
+            raise ImportRefused(f"Unknown time zone {time_zone!r}.") from exc
         self.users: dict[str, int] = {}  # login → user id
         self.categories: dict[str, Category] = {}  # WordPress slug → category
         self.tags: dict[str, Tag] = {}  # WordPress slug → tag
@@ -624,12 +625,8 @@ class WordPressImport:
 
     def _item(self, item: wxr.Item) -> None:
         if item.post_type == "attachment":
-            if (
-                Path(
-                    self.attachments.get(item.wp_id, _Attachment(0, "", "", "", "", "")).path
-                ).suffix.lower()
-                not in IMAGE_EXTENSIONS
-            ):
+            attachment = self.attachments.get(item.wp_id)
+            if attachment is None or Path(attachment.path).suffix.lower() not in IMAGE_EXTENSIONS:
                 self.report.skip("attachment", "not a picture (the media library holds pictures)")
                 return
             owner = get_user_model()(pk=self._user_for(item.creator))
@@ -832,6 +829,4 @@ class WordPressImport:
 
 def wxr_text(value: str) -> str:
     """Titles and excerpts as text: WordPress keeps some characters as entities."""
-    import html
-
     return html.unescape(value or "").strip()

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.roles import AUTHORS_GROUP, CONTRIBUTORS_GROUP, EDITORS_GROUP
-from wordpress.importer import ImportError_, WordPressImport
+from wordpress.importer import ImportRefused, WordPressImport
 from wordpress.wxr import WXRError
 
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 progress=progress,
             )
             report = run.run()
-        except (ImportError_, WXRError) as exc:
+        except (ImportRefused, WXRError) as exc:
             raise CommandError(f"{exc} Nothing was imported.") from exc
         except KeyboardInterrupt as exc:
             raise CommandError("Interrupted: the import was rolled back; nothing changed.") from exc
