@@ -6,6 +6,6 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import checks, revisions, signals  # noqa: F401
+        from blog import checks, figures, revisions, signals  # noqa: F401
 
         revisions.register()

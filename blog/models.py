@@ -94,6 +94,23 @@ class Post(models.Model):
         "javascript: links are removed. A quote's last line starting with — is its attribution."
     )
     body_html = models.TextField(editable=False, default="")
+    featured = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="featured_in_posts",
+        verbose_name="featured image",
+        help_text="The picture at the top of the post, on lists and in link previews: choose "
+        "one from the media library, or upload a new one below.",
+    )
+    # Pictures of the media library the body places as figures (kept by save(), see
+    # blog.figures): their edits render the body again, and they cannot be deleted while used.
+    body_images = models.ManyToManyField(
+        "images.Image", blank=True, related_name="body_of_posts", verbose_name="body figure"
+    )
+    # Before the media library: an uploaded file on the post itself. Still shown when a post has
+    # no library picture; new uploads go to the library (blog.0013 moved the existing ones).
     featured_image = models.ImageField(upload_to="featured/%Y/%m/", blank=True)
     # Stored with the row so pages never open the image file to size it.
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -163,7 +180,8 @@ class Post(models.Model):
             self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html = render_markdown(self.body)
+        self.body_image_ids = set()
+        self.body_html = render_markdown(self.body, used_images=self.body_image_ids)
         self.fill_image_size()
         if not made_slug:
             super().save(*args, **kwargs)
@@ -248,7 +266,19 @@ class Post(models.Model):
 
     @property
     def image_alt(self) -> str:
-        return self.featured_image_alt or self.featured_image_caption or self.title
+        library = self.featured.description if self.featured_id else ""
+        return self.featured_image_alt or library or self.featured_image_caption or self.title
+
+    @property
+    def image_caption(self) -> str:
+        """The featured picture's caption: the post's own, else the library's."""
+        library = self.featured.caption if self.featured_id else ""
+        return self.featured_image_caption or library
+
+    @property
+    def image_credit(self) -> str:
+        library = self.featured.credit if self.featured_id else ""
+        return self.featured_image_credit or library
 
 
 class PostRedirect(models.Model):

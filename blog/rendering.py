@@ -14,12 +14,15 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from images.markdown import Figures
+from images.sanitizing import FIGURE_ATTRIBUTES, FIGURE_TAGS, figure_attribute_filter
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
     "figcaption", "figure", "footer", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
     "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-}  # fmt: skip
+} | FIGURE_TAGS  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -31,6 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "code": {"class"},
 }
+for _tag, _names in FIGURE_ATTRIBUTES.items():
+    ALLOWED_ATTRIBUTES[_tag] = ALLOWED_ATTRIBUTES.get(_tag, set()) | _names
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # What starts a quote's attribution: an em dash, an en dash, two hyphens (what keyboards type) or a
@@ -121,13 +126,18 @@ class QuoteAttributionExtension(Extension):
         md.treeprocessors.register(QuoteAttributionProcessor(md), "quote_attribution", 5)
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown (with raw HTML allowed) and sanitize the result with an allowlist."""
+def render_markdown(source: str, *, used_images: set | None = None) -> str:
+    """Render Markdown (with raw HTML allowed) and sanitize the result with an allowlist.
+    Pictures of the media library placed as figures (``images.markdown``) are rendered with
+    their renditions; their ids are added to ``used_images`` when given."""
+    figures = Figures(source or "")
     html = markdown.markdown(
         source or "",
-        extensions=["extra", "sane_lists", QuoteAttributionExtension()],
+        extensions=["extra", "sane_lists", QuoteAttributionExtension(), figures.extension()],
         output_format="html",
     )
+    if used_images is not None:
+        used_images.update(figures.used)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -135,6 +145,7 @@ def render_markdown(source: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=figure_attribute_filter,
     )
 
 

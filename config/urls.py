@@ -18,6 +18,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("ratings.urls")),
     path("", include("authors.urls")),
+    path("", include("wordpress.urls")),
     path("", include("blog.urls")),
 ]
 

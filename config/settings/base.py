@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "core",
+    "images",
     "blog",
     "authors",
     "related",
     "ratings",
     "demo",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.RejectNulMiddleware",
+    # Old WordPress links (/?p=12, /2019/03/05/slug/ …) redirect to the imported post.
+    "wordpress.middleware.OldAddressMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,41 @@
+"""Posts and the media library: which pictures a body places, and bodies kept current.
+
+``Post.save()`` renders the body and notes the library pictures it places; once saved, the
+post's ``body_images`` are set to them. When a picture's caption, credit, description or
+renditions change (``images.signals.image_changed``), the bodies placing it are rendered again.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from blog.models import Post
+from blog.rendering import render_markdown
+from images.signals import image_changed
+
+
+@receiver(post_save, sender=Post, dispatch_uid="blog.post_body_images")
+def keep_body_images(sender, instance, raw=False, **kwargs):
+    ids = getattr(instance, "body_image_ids", None)
+    if raw or ids is None:
+        return
+    current = set(instance.body_images.values_list("pk", flat=True))
+    if current != ids:
+        instance.body_images.set(ids)
+
+
+def bodies_render_again(posts) -> int:
+    """Render the bodies of these posts again and store them, without touching anything else
+    of the post (its version, its modification date): nobody edited them."""
+    count = 0
+    for post in posts.only("pk", "body", "body_html").iterator(chunk_size=200):
+        used = set()
+        html = render_markdown(post.body, used_images=used)
+        if html != post.body_html:
+            Post.objects.filter(pk=post.pk).update(body_html=html)
+            count += 1
+    return count
+
+
+@receiver(image_changed, dispatch_uid="blog.image_changed_bodies")
+def render_bodies_placing(sender, image, **kwargs):
+    bodies_render_again(Post.objects.filter(body_images=image))

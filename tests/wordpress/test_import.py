@@ -1,0 +1,326 @@
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from taggit.models import Tag
+
+from authors.models import AuthorProfile
+from blog.models import Category, Post
+from tests.wordpress.conftest import WP3, WP6, stored_files
+from wordpress.models import ImportedItem, OldAddress
+
+pytestmark = pytest.mark.django_db
+
+
+def post(slug):
+    return Post.objects.get(slug=slug)
+
+
+def test_authors_become_contributors_with_profiles_and_no_password(run_import):
+    run_import()
+    ada = get_user_model().objects.get(username="ada")
+    assert ada.email == "ada@policyledger.example.org"
+    assert ada.is_staff and not ada.has_usable_password()
+    assert list(ada.groups.values_list("name", flat=True)) == ["Contributors"]
+    assert AuthorProfile.objects.get(user=ada).display_name == "Ada Lovelace"
+    assert post("encryption-and-the-law").author == ada
+    assert post("election-security-2099").author.username == "grace.h"
+
+
+def test_role_option_chooses_the_group(run_import):
+    run_import(role="Editors")
+    ada = get_user_model().objects.get(username="ada")
+    assert list(ada.groups.values_list("name", flat=True)) == ["Editors"]
+
+
+def test_unknown_role_is_refused_before_anything_is_written(db):
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("import_wordpress", str(WP6), "--role", "Nobody")
+    assert not Post.objects.exists()
+
+
+def test_set_password_link_lets_the_author_choose_a_password_once(run_import, client):
+    report = run_import()
+    links = {login: url for login, _, url in report.password_links}
+    assert set(links) == {"ada", "grace.h"}
+    page = client.get(links["ada"], follow=True)
+    assert page.status_code == 200
+    form_url = page.redirect_chain[-1][0]
+    done = client.post(
+        form_url,
+        {
+            "new_password1": "a long and new passphrase",
+            "new_password2": "a long and new passphrase",
+        },
+    )
+    assert done.status_code == 302
+    ada = get_user_model().objects.get(username="ada")
+    assert ada.check_password("a long and new passphrase")
+    again = client.get(links["ada"], follow=True)
+    assert b"invalid" in again.content.lower()
+
+
+def test_categories_keep_descriptions_and_hierarchy_tags_keep_unicode(run_import):
+    run_import()
+    encryption = Category.objects.get(slug="encryption")
+    assert encryption.description == "Keys, backdoors and the law."
+    assert ImportedItem.objects.get(kind="category", key="encryption").data["parent"] == "policy"
+    assert Tag.objects.filter(slug="données", name="Données").exists()
+    p = post("encryption-and-the-law")
+    assert list(p.categories.values_list("slug", flat=True)) == ["encryption"]
+    assert set(p.tags.values_list("name", flat=True)) == {"Privacy", "Données"}
+    assert not Category.objects.filter(slug="main-menu").exists()
+
+
+def test_statuses_map_to_the_workflow(run_import):
+    report = run_import()
+    published = post("encryption-and-the-law")
+    assert published.status == Post.Status.PUBLISHED and published.is_public
+    assert published.published_at == datetime.datetime(2019, 3, 5, 13, 58, 1, tzinfo=datetime.UTC)
+    scheduled = post("election-security-2099")
+    assert scheduled.status == Post.Status.PUBLISHED and not scheduled.is_public
+    assert scheduled.published_at.year == 2099
+    assert post("half-written-thoughts").status == Post.Status.DRAFT
+    assert post("waiting-for-the-editor").status == Post.Status.PENDING
+    assert post("internal-note").status == Post.Status.DRAFT  # private
+    assert post("members-only").status == Post.Status.DRAFT  # password-protected
+    assert not Post.objects.filter(title="Deleted rant").exists()
+    assert not Post.objects.filter(title="About").exists()
+    assert report.skipped["post"]["in WordPress's trash"] == 1
+    assert report.skipped["page"]["pages are imported with --pages"] == 1
+    assert report.comments == 2  # approved comments; the pingback and spam are not counted
+    assert report.sticky == 1
+
+
+def test_pages_are_imported_when_asked(run_import, client):
+    run_import(pages=True)
+    about = post("about")
+    assert about.is_public
+    assert client.get("/?page_id=30")["Location"] == about.get_absolute_url()
+
+
+def test_local_date_is_read_in_the_blogs_time_zone_when_utc_is_missing(run_import):
+    run_import(WP3, time_zone="Europe/Berlin")
+    local_only = post("local-time-only")
+    assert local_only.published_at == datetime.datetime(2013, 4, 1, 10, 0, tzinfo=datetime.UTC)
+
+
+def test_wxr_1_1_from_wordpress_3(run_import):
+    report = run_import(WP3)
+    hello = post("hello-from-2013")
+    assert hello.author.username == "admin"
+    assert list(hello.tags.names()) == ["NSA"]
+    assert hello.categories.get().name == "Europe"
+    assert ImportedItem.objects.get(kind="category", key="news-europe").data["parent"] == "news"
+    assert "<pre>code stays\n   indented\n\nas written</pre>" in hello.body_html
+    assert "<h2>A heading</h2>" in hello.body_html
+    assert "<p>First line<br>\nsecond line</p>" in hello.body_html
+    assert report.comments == 1
+
+
+def test_body_reads_as_it_did(run_import, uploads):
+    run_import(uploads=uploads)
+    html = post("encryption-and-the-law").body_html
+    assert "<p>Governments keep asking for a <em>lawful access</em> mechanism.<br>\nNobody" in html
+    figure = re.search(r"<figure>.*?</figure>", html, re.S).group(0)
+    assert 'alt="Protesters holding signs"' in figure and 'src="/media/' in figure
+    assert re.search(
+        r"<figcaption>Protesters in Berlin <span[^>]*>\(Source: Max Mustermann\)", figure
+    )
+    assert (
+        "<blockquote><p>There is no such thing as a backdoor only the good guys can use.</p>"
+        '<footer class="attribution">— Bruce Schneier</footer></blockquote>'
+    ) in html
+    assert "<li>Keys</li>" in html
+    assert "<script" not in html and "alert" not in html
+    assert "Stay safe &amp; sound." in html
+    assert '[gallery ids="20,21"]' in html
+    assert post("encryption-and-the-law").title == "Encryption & the law 🔐"
+    assert post("encryption-and-the-law").excerpt == "Why lawful access keeps failing."
+
+
+def test_block_editor_content_keeps_its_html_and_quote_citation(run_import, uploads):
+    run_import(uploads=uploads)
+    html = post("block-editor-post").body_html
+    assert "<!--" not in html and "wp:paragraph" not in html
+    assert "<p>Written in the <strong>block editor</strong>.</p>" in html
+    assert '<footer class="attribution">— Bruce Schneier</footer>' in html
+    # The large copy in the text is the attachment's original in the library, as a figure
+    # described as the library describes it.
+    figure = re.search(r"<figure>.*?</figure>", html, re.S).group(0)
+    assert 'alt="Fishing boats moored in a grey harbour"' in figure and 'src="/media/' in figure
+
+
+def test_featured_image_comes_from_the_uploads_folder_with_alt_caption_and_credit(
+    run_import, uploads, settings
+):
+    run_import(uploads=uploads)
+    p = post("encryption-and-the-law")
+    assert p.featured is not None
+    assert (p.featured.width, p.featured.height) == (1200, 800)
+    assert p.image_alt == "Fishing boats moored in a grey harbour"
+    assert p.image_caption == "Fishing boats leave at dawn"
+    assert p.image_credit == "Jane Doe"
+    assert p.featured.file.storage.exists(p.featured.file.name)
+    assert p.featured.uploaded_by.username == "ada"
+
+
+def test_unicode_slug_and_emoji_are_kept(run_import, client):
+    run_import()
+    p = post("日本語")
+    assert p.title == "日本語の記事 ✨"
+    assert "🎉" in p.body_html
+    assert client.get(p.get_absolute_url()).status_code == 200
+
+
+def test_missing_files_and_shortcodes_are_reported_and_not_fatal(run_import, uploads):
+    report = run_import(uploads=uploads)
+    assert any("2020/02/gone.png" in line and "post #18" in line for line in report.missing_files)
+    lost = post("lost-picture")
+    assert "gone.png" in lost.body_html  # left as it was, reported
+    assert report.shortcodes == {"gallery": 1, "embed": 1}
+    text = "\n".join(report.lines())
+    assert "[gallery] ×1: #10" in text and "2020/02/gone.png" in text
+    assert "not a picture" in text  # the PDF attachment
+
+
+def test_without_uploads_folder_images_are_reported_missing(run_import):
+    report = run_import()
+    assert post("encryption-and-the-law").featured is None
+    assert report.skipped["attachment"]["no --uploads folder given"] >= 1
+
+
+def test_search_index_and_archives_see_imported_posts(run_import, client):
+    run_import()
+    found = client.get("/search/", {"q": "lawful access"})
+    assert "Encryption &amp; the law" in found.content.decode()
+    assert client.get("/2019/03/").status_code == 200
+
+
+def test_running_again_changes_nothing(run_import, uploads, settings):
+    run_import(uploads=uploads)
+    before = {
+        "posts": list(Post.objects.values_list("pk", "slug", "version", "body_html")),
+        "users": get_user_model().objects.count(),
+        "categories": Category.objects.count(),
+        "tags": Tag.objects.count(),
+        "addresses": OldAddress.objects.count(),
+        "files": stored_files(settings.MEDIA_ROOT),
+    }
+    report = run_import(uploads=uploads)
+    after = {
+        "posts": list(Post.objects.values_list("pk", "slug", "version", "body_html")),
+        "users": get_user_model().objects.count(),
+        "categories": Category.objects.count(),
+        "tags": Tag.objects.count(),
+        "addresses": OldAddress.objects.count(),
+        "files": stored_files(settings.MEDIA_ROOT),
+    }
+    assert after == before
+    assert report.counts["post", "created"] == report.counts["post", "updated"] == 0
+    assert report.counts["post", "unchanged"] == 9
+
+
+def test_a_changed_export_updates_the_post_and_an_edit_made_here_is_kept(run_import, tmp_path):
+    run_import()
+    changed = tmp_path / "changed.xml"
+    text = WP6.read_text()
+    changed.write_text(text.replace("Nobody has built one that holds.", "Nobody ever has."))
+    report = run_import(changed)
+    assert report.counts["post", "updated"] == 1
+    assert "Nobody ever has." in post("encryption-and-the-law").body_html
+
+    edited = post("encryption-and-the-law")
+    edited.title = "Edited by an editor here"
+    edited.save()
+    report = run_import()
+    assert post("encryption-and-the-law").title == "Edited by an editor here"
+    assert report.skipped["post"]["edited on this site since the last import (kept)"] == 1
+
+
+def test_dry_run_changes_nothing(run_import, uploads, settings):
+    users = get_user_model().objects.count()
+    report = run_import(uploads=uploads, dry_run=True)
+    assert report.counts["post", "created"] == 9
+    assert not Post.objects.exists()
+    assert not Category.objects.exists() and not Tag.objects.exists()
+    assert get_user_model().objects.count() == users
+    assert not ImportedItem.objects.exists() and not OldAddress.objects.exists()
+    assert stored_files(settings.MEDIA_ROOT) == []
+    assert report.lines()[0].startswith("Dry run: nothing was changed.")
+
+
+def test_a_failing_item_is_reported_and_the_others_are_imported(run_import, monkeypatch):
+    from wordpress import importer
+
+    real = importer.convert_body
+
+    def fragile(source, **kwargs):
+        if "Scheduled far ahead" in source:
+            raise ValueError("cannot convert this body")
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(importer, "convert_body", fragile)
+    report = run_import()
+    assert not Post.objects.filter(title="Election security in 2099").exists()
+    assert Post.objects.filter(slug="encryption-and-the-law").exists()
+    assert report.problems == [
+        "post #11 'Election security in 2099': ValueError: cannot convert this body"
+    ]
+
+
+def test_an_interrupted_import_leaves_nothing_behind(run_import, uploads, monkeypatch, settings):
+    from wordpress import importer
+
+    real = importer.WordPressImport._post
+
+    def interrupted(self, item, kind):
+        if item.wp_id == 17:
+            raise KeyboardInterrupt
+        return real(self, item, kind)
+
+    monkeypatch.setattr(importer.WordPressImport, "_post", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(uploads=uploads)
+    assert not Post.objects.exists() and not ImportedItem.objects.exists()
+    assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_command_prints_the_report(db, uploads, capsys):
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads), "--site-url",
+                 "https://blog.example.org/")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "posts: 9 created, 0 updated, 0 unchanged, 2 skipped" in out
+    assert "https://blog.example.org/accounts/set-password/" in out
+    assert "comments: 2 not imported" in out
+
+
+def test_scheduled_post_becomes_public_when_due(run_import):
+    run_import()
+    scheduled = post("election-security-2099")
+    assert scheduled.published_at > timezone.now()
+
+
+def test_pictures_arrive_on_the_first_run_that_has_the_uploads_folder(run_import, uploads):
+    run_import()
+    assert post("encryption-and-the-law").featured is None
+    report = run_import(uploads=uploads)
+    assert post("encryption-and-the-law").featured is not None
+    assert report.counts["post", "updated"] >= 1
+
+
+def test_files_outside_the_uploads_folder_are_never_read(run_import, uploads, tmp_path):
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes((uploads / "2019/03/harbour.jpg").read_bytes())
+    (uploads / "2019/03/harbour.jpg").unlink()
+    (uploads / "2019/03/harbour.jpg").symlink_to(secret)
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(
+        WP6.read_text().replace("<![CDATA[2019/03/harbour.jpg]]>", "<![CDATA[../secret.jpg]]>")
+    )
+    report = run_import(hostile, uploads=uploads)
+    assert post("encryption-and-the-law").featured is None
+    assert any("secret.jpg" in line for line in report.missing_files)
