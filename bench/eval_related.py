@@ -1,38 +1,36 @@
-"""Quality of the related-posts engine: precision@5 on two labelled corpora of real text.
+"""Quality of the related-posts engine: precision@5 and nDCG@5 on four labelled corpora of real
+text, each with its authors' tags, with tags on half the posts, and with none.
 
-Each corpus is built from source code installed on this machine: every class and function with a
-substantial docstring becomes a post (title: the docstring's first line; body: the rest), labelled
-with its package. A suggestion is right when it shares the label.
+The corpora (``bench/related_corpora.py``) come from what is installed on this machine; a
+suggestion is right when it shares the post's label, and tags and categories are what the
+corpus's own authors or maintainers assigned, never derived from the label:
 
-* "tuning": 12 packages of Python's standard library (asyncio, email, xml, …), label = top-level
-  package. The engine's default weights and minimum score were chosen on this corpus.
-* "held-out": Django's own subpackages (db, forms, template, contrib.admin, contrib.auth, …),
-  label = second-level package. Never used to choose a default; it says how well the defaults
-  carry over to text they were not tuned on.
+* tuning (the defaults were chosen on these): ``stdlib`` (docstrings of 12 standard-library
+  packages, label = package) and ``debian`` (Debian package synopses, label = archive section,
+  tags = debtags);
+* held-out (never used to choose anything; they say how the defaults carry over): ``django``
+  (docstrings of Django's subpackages) and ``manpages`` (English manual pages, label = the
+  package that ships them, tags = the pages named in SEE ALSO, category = manual section).
 
-Authors are simulated the same way on both: only some posts carry the package as a tag (and some
-of those the wrong one), some carry a couple of keyword tags, some have a coarse category, many
-have nothing, so tag overlap alone is weak. The same run scores this engine, a plain TF-IDF
-cosine baseline and tag overlap alone on both corpora.
+Each corpus is scored in three variants: ``tagged`` (as authored), ``half-tagged`` (tags and
+category dropped on a random half of the posts) and ``untagged``. The same run scores this engine
+(``rebuild_related`` into a throwaway SQLite database per corpus and variant), plain TF-IDF
+cosine, BM25, tag overlap alone, and the semantic hybrid when its extra is installed
+(``pip install -e ".[semantic]"``); it counts the posts the engine gives fewer than 5
+suggestions.
 
-    python bench/eval_related.py [--per-label 120] [--seed 4] [--seeds 5]
-                                 [--corpus tuning|held-out|both]
+    python bench/eval_related.py [--per-label 120] [--seed 4] [--corpus NAME …]
+                                 [--variant tagged|half-tagged|untagged …] [--no-semantic]
 
-Each corpus is scored under several author simulations (seeds 4, 5, … : which posts get which
-tags and categories, and which docstrings are drawn when a package has more than --per-label);
-the summary gives the mean and the range. Seed 4 is the simulation the defaults were tuned on.
-
-Runs against throwaway SQLite databases in /tmp (one per corpus), never the site's database.
+Runs against throwaway SQLite databases in /tmp, never the site's database.
 """
 
 import argparse
-import ast
 import math
 import os
 import random
 import re
 import sys
-import sysconfig
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -40,167 +38,48 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-# --- tuning corpus: the standard library ------------------------------------------------------
+from related_corpora import CORPORA, VARIANTS, harvest, stdlib_sources, variant  # noqa: E402
 
-PACKAGES = [
-    "asyncio",
-    "concurrent",
-    "ctypes",
-    "curses",
-    "distutils",
-    "email",
-    "http",
-    "importlib",
-    "json",
-    "lib2to3",
-    "logging",
-    "multiprocessing",
-    "sqlite3",
-    "unittest",
-    "urllib",
-    "xml",
-]
-CATEGORY_OF = {
-    "http": "Networking",
-    "urllib": "Networking",
-    "email": "Networking",
-    "asyncio": "Concurrency",
-    "multiprocessing": "Concurrency",
-    "concurrent": "Concurrency",
-    "json": "Data formats",
-    "xml": "Data formats",
-    "sqlite3": "Data formats",
-    "unittest": "Tooling",
-    "distutils": "Tooling",
-    "importlib": "Tooling",
-    "lib2to3": "Tooling",
-    "logging": "Tooling",
-    "ctypes": "Low level",
-    "curses": "Low level",
-}
+__all__ = ["harvest", "stdlib_sources"]  # bench_related.py builds its posts from these
 
-# --- held-out corpus: Django's subpackages ----------------------------------------------------
-
-DJANGO_CATEGORY_OF = {
-    "db": "Data",
-    "contrib.gis": "Data",
-    "http": "Web",
-    "views": "Web",
-    "middleware": "Web",
-    "urls": "Web",
-    "template": "Presentation",
-    "templatetags": "Presentation",
-    "forms": "Presentation",
-    "contrib.admin": "Site apps",
-    "contrib.auth": "Site apps",
-    "contrib.messages": "Site apps",
-    "contrib.sessions": "Site apps",
-    "core": "Core",
-    "utils": "Core",
-    "test": "Core",
-    "apps": "Core",
-    "conf": "Core",
-    "dispatch": "Core",
-}
-
-MIN_DOC_CHARS = 160
-MIN_LABEL_DOCS = 15
 K = 5
+WORD = re.compile(r"\w+")
 
 
-def stdlib_sources() -> list[tuple[str, Path]]:
-    """(label, file) for the tuning corpus: top-level stdlib packages, without their tests."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    return [
-        (package, path)
-        for package in PACKAGES
-        for path in sorted((stdlib / package).rglob("*.py"))
-        if "test" not in path.parts[len(stdlib.parts) :]
-    ]
+def relevant_counts(corpus) -> list[int]:
+    """How many other posts share each post's label."""
+    sizes = Counter(d["label"] for d in corpus)
+    return [sizes[d["label"]] - 1 for d in corpus]
 
 
-def django_sources() -> list[tuple[str, Path]]:
-    """(label, file) for the held-out corpus: Django's second-level packages (db, forms,
-    contrib.admin, …), without migrations and translations."""
-    import django
-
-    root = Path(django.__file__).resolve().parent
-    sources = []
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root).parts
-        if len(parts) < 2 or "migrations" in parts or "locale" in parts:
-            continue
-        if parts[0] == "contrib":
-            if len(parts) < 3:
-                continue
-            label = f"contrib.{parts[1]}"
-        else:
-            label = parts[0]
-        if label in DJANGO_CATEGORY_OF:
-            sources.append((label, path))
-    return sources
-
-
-def harvest(sources: list[tuple[str, Path]], per_label: int, rng: random.Random) -> list[dict]:
-    """Classes and functions with real docstrings, per label."""
-    docs_by_label: dict[str, list[dict]] = defaultdict(list)
-    for label, path in sources:
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                doc = ast.get_docstring(node) or ""
-                if len(doc) < MIN_DOC_CHARS:
-                    continue
-                first, _, rest = doc.strip().partition("\n")
-                if not rest.strip():
-                    first, rest = node.name.replace("_", " "), doc
-                docs_by_label[label].append(
-                    {"title": first.strip()[:190], "body": rest.strip(), "label": label}
-                )
-    corpus = []
-    for _label, docs in sorted(docs_by_label.items()):
-        if len(docs) < MIN_LABEL_DOCS:
-            continue
-        rng.shuffle(docs)
-        corpus.extend(docs[:per_label])
-    return corpus
-
-
-def simulate_authors(corpus: list[dict], category_of: dict[str, str], rng: random.Random) -> None:
-    """Tags and categories as forgetful, inconsistent authors would set them."""
-    from related.text import tokens
-
-    labels = sorted({d["label"] for d in corpus})
-    for doc in corpus:
-        tags = set()
-        if rng.random() < 0.35:  # a third tag the topic, one in five of them wrongly
-            tags.add(doc["label"] if rng.random() < 0.8 else rng.choice(labels))
-        if rng.random() < 0.4:  # some add a keyword or two from their text
-            common = [t for t, _ in Counter(tokens(doc["body"])).most_common(6)]
-            tags.update(rng.sample(common, min(len(common), rng.choice([1, 2]))))
-        doc["tags"] = sorted(tags)
-        doc["category"] = category_of[doc["label"]] if rng.random() < 0.5 else None
-
-
-def precision_at_k(corpus, suggestions: dict[int, list[int]]) -> float:
-    """Mean over posts of (suggestions sharing the label among the first K) / K."""
-    total = 0.0
+def scores(corpus, suggestions: dict[int, list[int]]) -> dict[str, float]:
+    """precision@K, nDCG@K (binary relevance) and the posts with fewer than K suggestions."""
+    relevant = relevant_counts(corpus)
+    precision = ndcg = 0.0
+    short = 0
     for i, doc in enumerate(corpus):
-        hits = sum(1 for j in suggestions.get(i, [])[:K] if corpus[j]["label"] == doc["label"])
-        total += hits / K
-    return total / len(corpus)
+        shown = suggestions.get(i, [])[:K]
+        short += len(shown) < K
+        hits = [corpus[j]["label"] == doc["label"] for j in shown]
+        precision += sum(hits) / K
+        dcg = sum(1 / math.log2(rank + 2) for rank, hit in enumerate(hits) if hit)
+        ideal = sum(1 / math.log2(rank + 2) for rank in range(min(K, relevant[i])))
+        ndcg += dcg / ideal if ideal else 0.0
+    n = len(corpus)
+    return {"p@5": precision / n, "nDCG@5": ndcg / n, "short": short}
+
+
+def _top(acc: dict[int, float]) -> list[int]:
+    return [j for j, _ in sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:K]]
 
 
 def tfidf_baseline(corpus) -> dict[int, list[int]]:
     """Plain TF-IDF cosine: lower-cased words of title and body, raw tf × log(N/df)."""
-    word = re.compile(r"\w+")
     vectors, df = [], Counter()
     for doc in corpus:
-        tf = Counter(word.findall(f"{doc['title']} {doc['body']}".lower()))
+        tf = Counter(WORD.findall(f"{doc['title']} {doc['body']}".lower()))
         vectors.append(tf)
         df.update(tf.keys())
     n = len(corpus)
@@ -214,12 +93,37 @@ def tfidf_baseline(corpus) -> dict[int, list[int]]:
             postings[t].append((i, x))
     result = {}
     for i, v in enumerate(weighted):
-        acc: Counter = Counter()
+        acc: dict[int, float] = defaultdict(float)
         for t, x in v.items():
             for j, y in postings[t]:
                 if j != i:
                     acc[j] += x * y
-        result[i] = [j for j, _ in sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:K]]
+        result[i] = _top(acc)
+    return result
+
+
+def bm25_baseline(corpus, k1: float = 1.2, b: float = 0.75) -> dict[int, list[int]]:
+    """BM25 with the post's distinct words (title and body) as the query against every other
+    post (Okapi weighting, Lucene's idf)."""
+    docs = [Counter(WORD.findall(f"{d['title']} {d['body']}".lower())) for d in corpus]
+    lengths = [sum(tf.values()) for tf in docs]
+    n = len(docs)
+    avgdl = sum(lengths) / n
+    df = Counter(t for tf in docs for t in tf)
+    idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+    postings = defaultdict(list)
+    for j, tf in enumerate(docs):
+        norm = k1 * (1 - b + b * lengths[j] / avgdl)
+        for t, c in tf.items():
+            postings[t].append((j, idf[t] * c * (k1 + 1) / (c + norm)))
+    result = {}
+    for i, tf in enumerate(docs):
+        acc: dict[int, float] = defaultdict(float)
+        for t in tf:
+            for j, w in postings[t]:
+                if j != i:
+                    acc[j] += w
+        result[i] = _top(acc)
     return result
 
 
@@ -231,12 +135,12 @@ def tag_overlap(corpus) -> dict[int, list[int]]:
             by_tag[tag].append(i)
     result = {}
     for i, doc in enumerate(corpus):
-        acc: Counter = Counter()
+        acc: dict[int, float] = defaultdict(float)
         for tag in doc["tags"]:
             for j in by_tag[tag]:
                 if j != i:
                     acc[j] += 1
-        result[i] = [j for j, _ in sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:K]]
+        result[i] = _top(acc)
     return result
 
 
@@ -301,16 +205,15 @@ def load(corpus) -> dict[int, int]:
     return {post.pk: i for i, post in enumerate(posts)}
 
 
-def engine_lists(index_of: dict[int, int], **weights: float) -> tuple[dict[int, list[int]], float]:
-    """Run rebuild_related (optionally with other signal weights), read the stored lists."""
+def engine_lists(index_of: dict[int, int], **overrides) -> tuple[dict[int, list[int]], float]:
+    """Run rebuild_related (optionally with other settings), read the stored lists."""
     from django.test import override_settings
 
-    from related.conf import DEFAULT_WEIGHTS
     from related.models import RelatedPost
     from related.rebuild import related_rebuild
 
     RelatedPost.objects.all().delete()
-    with override_settings(RELATED_POSTS_WEIGHTS={**DEFAULT_WEIGHTS, **weights}):
+    with override_settings(**overrides):
         started = time.perf_counter()
         related_rebuild()
         elapsed = time.perf_counter() - started
@@ -322,77 +225,66 @@ def engine_lists(index_of: dict[int, int], **weights: float) -> tuple[dict[int, 
     return suggestions, elapsed
 
 
-CORPORA = {
-    # name: (where the text comes from, its sources, its coarse categories)
-    "tuning": ("stdlib packages", stdlib_sources, CATEGORY_OF),
-    "held-out": ("Django subpackages", django_sources, DJANGO_CATEGORY_OF),
-}
+def semantic_available() -> bool:
+    from related import semantic
+
+    return semantic.packaged_model_installed()
 
 
-def evaluate(name: str, per_label: int, seed: int, workdir: str) -> dict[str, float]:
-    """Build one corpus, load it into its own database, print and return the three figures."""
-    description, sources, category_of = CORPORA[name]
-    rng = random.Random(seed)
-    corpus = harvest(sources(), per_label, rng)
-    simulate_authors(corpus, category_of, rng)
-    labels = Counter(d["label"] for d in corpus)
-    tagged = sum(1 for d in corpus if d["tags"])
-    use_fresh_database(os.path.join(workdir, f"{name}-{seed}.sqlite3"))
+def evaluate(name, docs, variant_name, workdir, *, with_semantic, baselines) -> dict:
+    """Load one variant of a corpus into its own database and score every method on it."""
+    rng = random.Random(f"{name}-{variant_name}")
+    corpus = variant(docs, variant_name, rng)
+    use_fresh_database(os.path.join(workdir, f"{name}-{variant_name}.sqlite3"))
     index_of = load(corpus)
     ours, elapsed = engine_lists(index_of)
-    text_only, _ = engine_lists(index_of, tags=0.0, categories=0.0)
-    results = {
-        "related-posts engine": precision_at_k(corpus, ours),
-        "engine, text only": precision_at_k(corpus, text_only),
-        "plain TF-IDF cosine": precision_at_k(corpus, tfidf_baseline(corpus)),
-        "tag overlap alone": precision_at_k(corpus, tag_overlap(corpus)),
-        "random (expected)": sum((c / len(corpus)) ** 2 for c in labels.values()),
-    }
+    results = {"related-posts engine": scores(corpus, ours)}
+    if with_semantic:
+        hybrid, hybrid_elapsed = engine_lists(index_of, RELATED_POSTS_SEMANTIC="packaged")
+        results["semantic hybrid"] = scores(corpus, hybrid)
+    results["plain TF-IDF cosine"] = scores(corpus, baselines["tfidf"])
+    results["BM25"] = scores(corpus, baselines["bm25"])
+    results["tag overlap alone"] = scores(corpus, tag_overlap(corpus))
+    tagged = sum(1 for d in corpus if d["tags"])
     print(
-        f"[{name} seed {seed}] {len(corpus)} docstrings from {len(labels)} {description}; "
-        f"{tagged} tagged ({100 * tagged / len(corpus):.0f} %), "
-        f"{sum(1 for d in corpus if d['category'])} with a category; engine rebuild "
-        f"{elapsed:.1f} s; p@{K}: "
-        + ", ".join(f"{method} {value:.3f}" for method, value in results.items())
+        f"[{name} {variant_name}] {len(corpus)} posts, {tagged} tagged; engine rebuild "
+        f"{elapsed:.1f} s"
+        + (f", hybrid rebuild {hybrid_elapsed:.1f} s" if with_semantic else "")
+        + "; "
+        + ", ".join(f"{m} p@5 {r['p@5']:.3f}" for m, r in results.items()),
+        flush=True,
     )
     return results
 
 
-def summary(figures: dict[str, list[dict[str, float]]]) -> None:
-    """Mean over the author simulations (min–max when there are several), per corpus."""
-    names = list(figures)
-    runs = len(next(iter(figures.values())))
-
-    def cell(values: list[float]) -> str:
-        mean = sum(values) / len(values)
-        return (
-            f"{mean:.3f}"
-            if len(values) == 1
-            else f"{mean:.3f} ({min(values):.3f}–{max(values):.3f})"
-        )
-
+def table(figures: dict[tuple[str, str], dict]) -> None:
+    methods = list(next(iter(figures.values())))
     print()
+    print(f"precision@{K} / nDCG@{K}; held-out corpora marked *")
     print(
-        f"precision@{K}, mean of {runs} author simulation(s)" + (" (min–max)" if runs > 1 else "")
+        "| corpus | variant | "
+        + " | ".join(methods)
+        + " | engine − TF-IDF p@5 | engine: posts with < 5 |"
     )
-    print(f"| Method (same run) | {' | '.join(names)} |")
-    print(f"| --- | {' | '.join('---:' for _ in names)} |")
-    for method in figures[names[0]][0]:
-        row = [cell([r[method] for r in figures[n]]) for n in names]
-        print(f"| {method} | {' | '.join(row)} |")
-    leads = [
-        cell([r["related-posts engine"] - r["plain TF-IDF cosine"] for r in figures[n]])
-        for n in names
-    ]
-    print(f"| engine − TF-IDF | {' | '.join(leads)} |")
+    print("| --- | --- | " + " | ".join("---:" for _ in methods) + " | ---: | ---: |")
+    for (name, variant_name), results in figures.items():
+        role = CORPORA[name][1]
+        cells = [f"{r['p@5']:.3f} / {r['nDCG@5']:.3f}" for r in results.values()]
+        lead = results["related-posts engine"]["p@5"] - results["plain TF-IDF cosine"]["p@5"]
+        print(
+            f"| {name}{' *' if role == 'held-out' else ''} | {variant_name} | "
+            + " | ".join(cells)
+            + f" | {lead:+.3f} | {results['related-posts engine']['short']} |"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-label", type=int, default=120)
-    parser.add_argument("--seed", type=int, default=4, help="first author-simulation seed")
-    parser.add_argument("--seeds", type=int, default=5, help="how many simulations per corpus")
-    parser.add_argument("--corpus", choices=["tuning", "held-out", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=4, help="which posts are drawn")
+    parser.add_argument("--corpus", nargs="+", choices=list(CORPORA), default=list(CORPORA))
+    parser.add_argument("--variant", nargs="+", choices=VARIANTS, default=list(VARIANTS))
+    parser.add_argument("--no-semantic", action="store_true")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="related-eval-")
@@ -401,13 +293,22 @@ def main():
     import django
 
     django.setup()
+    with_semantic = not args.no_semantic and semantic_available()
+    if not with_semantic:
+        print("semantic hybrid: not measured (extra not installed or --no-semantic)")
 
-    names = list(CORPORA) if args.corpus == "both" else [args.corpus]
-    seeds = range(args.seed, args.seed + args.seeds)
-    figures = {
-        name: [evaluate(name, args.per_label, seed, workdir) for seed in seeds] for name in names
-    }
-    summary(figures)
+    figures = {}
+    for name in args.corpus:
+        build, role, description = CORPORA[name]
+        docs = build(args.per_label, random.Random(args.seed))
+        labels = Counter(d["label"] for d in docs)
+        print(f"{name} ({role}): {len(docs)} {description}, {len(labels)} labels", flush=True)
+        baselines = {"tfidf": tfidf_baseline(docs), "bm25": bm25_baseline(docs)}
+        for variant_name in args.variant:
+            figures[(name, variant_name)] = evaluate(
+                name, docs, variant_name, workdir, with_semantic=with_semantic, baselines=baselines
+            )
+    table(figures)
 
 
 if __name__ == "__main__":

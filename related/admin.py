@@ -8,6 +8,8 @@ is in.
 
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.urls import reverse
+from django.utils.html import format_html
 
 from blog.extensions import register_post_inline
 from blog.models import Post
@@ -45,7 +47,7 @@ class RelatedPostOverrideInline(admin.TabularInline):
 
     def get_queryset(self, request):
         visible = Post.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(other__in=visible)
+        return super().get_queryset(request).filter(other__in=visible).select_related("other")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "other":
@@ -58,16 +60,21 @@ class RelatedPostOverrideInline(admin.TabularInline):
 
 
 class RelatedPostInline(admin.TabularInline):
-    """The computed related posts, read-only, with why each was suggested."""
+    """The computed related posts, read-only: each row is headed by the suggested post's title,
+    with its score and why it was suggested (shared tags, categories and telling words)."""
 
     model = RelatedPost
     fk_name = "post"
     extra = 0
     can_delete = False
-    fields = ["rank", "related", "score_display", "pinned", "reason"]
+    fields = ["related_post", "score_display", "pinned", "why"]
     readonly_fields = fields
     verbose_name = "suggested related post"
     verbose_name_plural = "Related posts: current suggestions (computed)"
+    classes = ["related-suggestions"]
+
+    class Media:
+        css = {"all": ["related/related-admin.css"]}
 
     def get_queryset(self, request):
         visible = Post.objects.visible_to(request.user)
@@ -79,9 +86,20 @@ class RelatedPostInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="Suggested post")
+    def related_post(self, obj):
+        url = reverse(
+            f"{self.admin_site.name}:blog_post_change", args=[obj.related_id], current_app=None
+        )
+        return format_html('{}. <a href="{}">{}</a>', obj.rank, url, obj.related.title)
+
     @admin.display(description="Score")
     def score_display(self, obj):
         return "—" if obj.pinned or obj.score is None else f"{obj.score:.3f}"
+
+    @admin.display(description="Why")
+    def why(self, obj):
+        return obj.reason or "—"
 
 
 register_post_inline(RelatedPostOverrideInline)

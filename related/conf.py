@@ -30,7 +30,7 @@ def count() -> int:
 
 def min_score() -> float:
     """Suggestions scoring below this are not stored (``RELATED_POSTS_MIN_SCORE``)."""
-    return float(_setting("RELATED_POSTS_MIN_SCORE", 0.03))
+    return float(_setting("RELATED_POSTS_MIN_SCORE", 0.01))
 
 
 def stored_count() -> int:
@@ -40,27 +40,28 @@ def stored_count() -> int:
 
 
 def terms_per_post() -> int:
-    """Text terms kept in each post's vector (``RELATED_POSTS_TERMS_PER_POST``, default 30)."""
-    return int(_setting("RELATED_POSTS_TERMS_PER_POST", 30))
+    """Text terms kept in each post's vector (``RELATED_POSTS_TERMS_PER_POST``, default 50)."""
+    return int(_setting("RELATED_POSTS_TERMS_PER_POST", 50))
 
 
 def lookup_terms() -> int:
     """A post's most telling terms, through which it meets other posts: two posts are
     candidates of each other when they share one of these (``RELATED_POSTS_LOOKUP_TERMS``,
-    default 12)."""
-    return int(_setting("RELATED_POSTS_LOOKUP_TERMS", 12))
+    default 20)."""
+    return int(_setting("RELATED_POSTS_LOOKUP_TERMS", 20))
 
 
 def lookup_min_score() -> float:
     """Candidates whose shared look-up terms alone score below this are not scored in full
-    (``RELATED_POSTS_LOOKUP_MIN_SCORE``, default 0.005)."""
-    return float(_setting("RELATED_POSTS_LOOKUP_MIN_SCORE", 0.005))
+    (``RELATED_POSTS_LOOKUP_MIN_SCORE``, default 0.002)."""
+    return float(_setting("RELATED_POSTS_LOOKUP_MIN_SCORE", 0.002))
 
 
 def max_df_ratio() -> float:
     """Terms on more than this share of posts are too common to be look-up terms; they still
-    count in the exact score (``RELATED_POSTS_MAX_DF_RATIO``, default 0.05)."""
-    return float(_setting("RELATED_POSTS_MAX_DF_RATIO", 0.05))
+    count in the exact score (``RELATED_POSTS_MAX_DF_RATIO``, default 0.25: a
+    topic word such as "git" on a blog's git posts must still find them)."""
+    return float(_setting("RELATED_POSTS_MAX_DF_RATIO", 0.25))
 
 
 def max_df(n: int) -> int:

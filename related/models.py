@@ -100,7 +100,11 @@ class RelatedPost(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.related_id} for {self.post_id} (#{self.rank})"
+        # The suggested post's title when it is loaded (the admin inline selects it), never a
+        # query of its own.
+        related = self._state.fields_cache.get("related")
+        name = related.title if related is not None else f"post {self.related_id}"
+        return f"#{self.rank}: {name}"
 
 
 class RelatedPostOverride(models.Model):
@@ -138,4 +142,25 @@ class RelatedPostOverride(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.other_id}"
+        other = self._state.fields_cache.get("other")
+        name = other.title if other is not None else f"post {self.other_id}"
+        return f"{self.get_kind_display()}: {name}"
+
+
+class PostEmbedding(models.Model):
+    """A published post's sentence embedding, for the optional semantic signal
+    (``RELATED_POSTS_SEMANTIC``): unit length, float32, computed from the text whose signature is
+    kept (with the model's name), so an unchanged post is never encoded twice."""
+
+    post = models.OneToOneField(
+        "blog.Post", on_delete=models.CASCADE, primary_key=True, related_name="related_embedding"
+    )
+    model = models.CharField(max_length=100)
+    signature = models.CharField(max_length=40)
+    vector = models.BinaryField()
+
+    class Meta:
+        verbose_name = "related-posts embedding"
+
+    def __str__(self):
+        return f"embedding of post {self.post_id} ({self.model})"

@@ -8,7 +8,6 @@ that keeps the statistics reproduces exactly the lists kept up to date one post 
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -16,8 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.models import Post
-from related import conf
-from related.candidates import MemoryPostings, scored_candidates
+from related import conf, semantic
+from related.candidates import MemoryPostings, scored_candidates, with_meaning
 from related.index import Statistics as IndexStatistics
 from related.index import (
     chunks,
@@ -102,8 +101,7 @@ def related_rebuild(
         for doc in documents(batch):
             counts = doc.counts(weights)
             entry = entry_for(doc, counts, stats, weights)
-            vector = {sys.intern(term): weight for term, weight in entry.vector.items()}
-            memory.add(doc.pk, vector, entry.lookup)
+            memory.add(doc.pk, entry.vector, entry.lookup)
             names.update(doc.names)
             index_rows.append(
                 PostIndex(post_id=doc.pk, signature=signature(doc, counts, weights, stats.stamp))
@@ -118,30 +116,48 @@ def related_rebuild(
         done += len(batch)
         report("indexing", done, total)
     del df
-    rarities2 = squared_rarities(
-        {term for vector in memory.vectors.values() for term in vector}, stats.df, stats.n
-    )
+    rarities2 = squared_rarities(memory.terms(), stats.df, stats.n)
+    use_meaning = semantic.enabled()
+    if use_meaning:  # embeddings of new and changed posts, in batches
+        done = 0
+        for batch in chunks(memory.post_ids(), chunk_size):
+            semantic.embed_posts(batch)
+            done += len(batch)
+            report("embedding", done, total)
 
     # Pass 3: every post's list, by the same rules as the one-post path.
-    post_ids = sorted(memory.vectors)
+    post_ids = memory.post_ids()
     done = 0
     for chunk in chunks(post_ids, chunk_size):
         overrides = overrides_of(chunk)
+        near = semantic.neighbours(semantic.stored_vectors(chunk)) if use_meaning else {}
         rows = []
         for post_id in chunk:
-            vector = memory.vectors[post_id]
+            vector = memory.vector(post_id)
             found = scored_candidates(
                 post_id=post_id,
                 vector=vector,
-                lookup=memory.lookups[post_id],
+                lookup=memory.lookup(post_id),
                 rarities2=rarities2,
                 postings=memory,
             )
+            if post_id in near:
+                found = with_meaning(
+                    found,
+                    vector=vector,
+                    rarities2=rarities2,
+                    postings=memory,
+                    near=near[post_id],
+                )
             rows += build_list(
                 post_id,
                 found.scores,
                 lambda other, v=vector, f=found: reason(
-                    v, f.shared[other], rarities2=rarities2, names=names
+                    v,
+                    f.shared[other],
+                    rarities2=rarities2,
+                    names=names,
+                    meaning=f.meaning.get(other),
                 ),
                 overrides.get(post_id, Overrides()),
             )

@@ -27,6 +27,12 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping
 
+from related.text import FILLER, STOP_WORDS
+
+# A shared word explains a suggestion only when it is this rare (rarity squared: a word on a
+# handful of a blog's posts, not on a third of them).
+WHY_MIN_RARITY2 = 0.15
+
 TAG_PREFIX = "#tag:"
 CATEGORY_PREFIX = "#cat:"
 
@@ -46,6 +52,17 @@ def rarity(df: int, n: int) -> float:
 def squared_rarities(terms: Iterable[str], df: Mapping[str, int], n: int) -> dict[str, float]:
     """Each term's rarity squared, the factor a shared term is scored with."""
     return {t: rarity(df.get(t, 0), n) ** 2 for t in terms}
+
+
+def meaningful(term: str) -> bool:
+    """Whether a word may be shown to editors: not a stop word or everyday filler, at least four
+    letters, not a number."""
+    return (
+        len(term) >= 4
+        and term not in STOP_WORDS
+        and term not in FILLER
+        and not any(c.isdigit() for c in term)
+    )
 
 
 def tag_term(slug: str) -> str:
@@ -83,12 +100,15 @@ def build_vector(
 ) -> dict[str, float]:
     """The post's weighted vector from its boosted term counts, tags and categories."""
     tf = {term: (1.0 + math.log(c) if c >= 1 else c) for term, c in counts.items()}
-    length = math.sqrt(sum(v * v for v in tf.values()))
     if len(tf) > terms_per_post:
         strongest = sorted(tf, key=lambda t: (-tf[t] * idf(df.get(t, 1), n), t))[:terms_per_post]
         text = {t: tf[t] for t in strongest}
     else:
         text = tf
+    # The length of the kept terms: a long post is scored on its strongest terms as fully as a
+    # short one on all of its terms (dividing by every term's length made long posts' scores
+    # too small to reach the minimum score, and their lists stayed short).
+    length = math.sqrt(sum(v * v for v in text.values()))
     return {
         **_scaled(text, length, weights["text"]),
         **_evenly(tag_terms, weights["tags"]),
@@ -145,8 +165,10 @@ def reason(
     rarities2: Mapping[str, float],
     names: Mapping[str, str],
     top_terms: int = 4,
+    meaning: float | None = None,
 ) -> str:
-    """Why b was suggested for a, for editors: shared tags, categories and strongest terms."""
+    """Why b was suggested for a, for editors: shared tags, categories and the strongest shared
+    meaningful words (no stop words or everyday filler, none that half the blog shares)."""
     shared = [(a[t] * b[t] * rarities2[t], t) for t in a.keys() & b.keys()]
     shared.sort(reverse=True)
     parts = []
@@ -154,11 +176,17 @@ def reason(
     cats = [
         names.get(t, t[len(CATEGORY_PREFIX) :]) for _, t in shared if kind_of(t) == "categories"
     ]
-    words = [t for _, t in shared if kind_of(t) == "text"][:top_terms]
+    words = [
+        t
+        for _, t in shared
+        if kind_of(t) == "text" and meaningful(t) and rarities2[t] >= WHY_MIN_RARITY2
+    ][:top_terms]
     if tags:
         parts.append("tags: " + ", ".join(tags))
     if cats:
         parts.append("categories: " + ", ".join(cats))
     if words:
         parts.append("terms: " + ", ".join(words))
+    if meaning is not None:
+        parts.append(f"similar meaning: {meaning:.2f}")
     return "; ".join(parts)[:300]

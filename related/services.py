@@ -21,8 +21,8 @@ from django.db import transaction
 from taggit.models import Tag
 
 from blog.models import Category, Post
-from related import conf
-from related.candidates import DatabasePostings, scored_candidates
+from related import conf, semantic
+from related.candidates import DatabasePostings, scored_candidates, with_meaning
 from related.index import (
     count_indexed,
     documents,
@@ -112,6 +112,8 @@ def _index_and_list(post_id: int, row) -> None:
         return
     stats = statistics_for(doc.terms(counts), row)
     entry = entry_for(doc, counts, stats, weights)
+    if semantic.enabled():
+        semantic.embed_posts([post_id])
     PostTerm.objects.filter(post_id=post_id).delete()
     PostTerm.objects.bulk_create(term_rows(post_id, entry))
     if index is None:
@@ -123,13 +125,19 @@ def _index_and_list(post_id: int, row) -> None:
 
     found, rarities2 = _candidates(post_id, entry, stats)
 
-    def why(owner_vector, other_vector):
-        return reason(owner_vector, other_vector, rarities2=rarities2, names=doc.names)
+    def why(owner_vector, other_vector, other):
+        return reason(
+            owner_vector,
+            other_vector,
+            rarities2=rarities2,
+            names=doc.names,
+            meaning=found.meaning.get(other),
+        )
 
     own = build_list(
         post_id,
         found.scores,
-        lambda other: why(entry.vector, found.shared[other]),
+        lambda other: why(entry.vector, found.shared[other], other),
         overrides_of([post_id]).get(post_id, Overrides()),
     )
     # Lists the post may enter (it scores enough with them) or leave (they list it now).
@@ -139,7 +147,7 @@ def _index_and_list(post_id: int, row) -> None:
         post_id,
         (close | _listing(post_id)) - {post_id},
         scores=found.scores,
-        reason_for=lambda owner: why(found.shared[owner], entry.vector),
+        reason_for=lambda owner: why(found.shared[owner], entry.vector, owner),
         own_rows=own,
     )
 
@@ -219,7 +227,7 @@ def _recompute_lists(post_ids: Iterable[int]) -> None:
             post_id,
             found.scores,
             lambda other, e=entry, f=found, r=rarities2, n=names: reason(
-                e.vector, f.shared[other], rarities2=r, names=n
+                e.vector, f.shared[other], rarities2=r, names=n, meaning=f.meaning.get(other)
             ),
             overrides.get(post_id, Overrides()),
         )
@@ -230,13 +238,24 @@ def _candidates(post_id: int, entry, stats):
     """The post's candidates from the database's inverted index, scored exactly, and the
     rarities they were scored with."""
     rarities2 = squared_rarities(entry.vector, stats.df, stats.n)
+    postings = DatabasePostings()
     found = scored_candidates(
         post_id=post_id,
         vector=entry.vector,
         lookup=entry.lookup,
         rarities2=rarities2,
-        postings=DatabasePostings(),
+        postings=postings,
     )
+    if semantic.enabled():
+        own = semantic.stored_vectors([post_id]).get(post_id)
+        if own is not None:
+            found = with_meaning(
+                found,
+                vector=entry.vector,
+                rarities2=rarities2,
+                postings=postings,
+                near=semantic.neighbours({post_id: own})[post_id],
+            )
     return found, rarities2
 
 

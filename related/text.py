@@ -23,8 +23,30 @@ _STOP_WORDS_TEXT = """
     to too toward towards under until up upon us use used uses using very via was we well were
     what whatever when where whether which while who whom whose why will with within without
     would yet you your yours yourself yourselves
+    afterwards alone along already amongst anyhow anyway anywhere back beforehand behind beside
+    besides beyond due eg eight eleven elsewhere everyone everything everywhere except fifteen
+    fifty five former formerly forty four hence hereafter hereby herein hereupon hundred ie
+    indeed last latter latterly meanwhile mine moreover mostly namely nevertheless next nine
+    nobody none noone nothing nowhere please seem seemed seeming seems several six sixty somehow
+    someone sometime sometimes somewhere ten thence thereafter thereby therein thereupon third
+    three throughout thru together twelve twenty two whence whenever whereafter whereas whereby
+    wherein whereupon wherever whither whoever whole
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+# Everyday words of blog prose: they count in the score (with the little weight their
+# frequency gives them) but never explain a suggestion to an editor. Stemmed forms.
+_FILLER_TEXT = """
+    actually add allow almost anyone around away bad begin behind best better big bit bring
+    call came change come day different easy end especially everyone example fact far feel
+    find fine first follow found give good great happen hard help high important instead keep
+    kind know large late later lead leave left less let life likely little live long look lot
+    low main mean mind move nearly next note number old open part people place point possible
+    pretty real reason right run say set show side simple simply small start stay step sure
+    take talk tell thank thing think thrive time today together top true try turn want way week
+    whole work world write year
+"""
+FILLER = frozenset(_FILLER_TEXT.split())
 
 MIN_LENGTH = 3
 MAX_LENGTH = 40
