@@ -110,6 +110,7 @@ class PostAdmin(WorkflowAdminMixin, PostEditingAdmin, CheckedModelAdmin):
             "Featured image",
             {
                 "fields": [
+                    "featured",
                     "featured_image",
                     "featured_image_alt",
                     "featured_image_caption",
