@@ -14,6 +14,7 @@ from blog.services import post_slug_change
 from blog.workflow import may_change_post, may_delete_post
 from blog.workflow_admin import StateListFilter, WorkflowAdminMixin, index_panel
 from core.admin_base import CheckedModelAdmin
+from images.admin_columns import ThumbnailColumnMixin
 
 
 def rows_about_hidden_posts(rows_by_model, user) -> set:
@@ -84,7 +85,7 @@ def deleted_objects_visible_to(objs, request, admin_site):
 @admin.register(Post)
 # WorkflowAdminMixin (blog/workflow_admin.py): status steps, bulk moves, review queue.
 # PostEditingAdmin (blog/editing_admin.py): revisions, conflict page, editing notices, autosave.
-class PostAdmin(WorkflowAdminMixin, PostEditingAdmin, CheckedModelAdmin):
+class PostAdmin(ThumbnailColumnMixin, WorkflowAdminMixin, PostEditingAdmin, CheckedModelAdmin):
     form = PostAdminForm
     list_display = ["title", "author", "state_label", "published_at", "updated_at", "preview_link"]
     list_filter = [

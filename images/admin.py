@@ -110,8 +110,18 @@ class ImageAdmin(admin.ModelAdmin):
 
     # --- the grid -----------------------------------------------------------------------------
     def changelist_view(self, request, extra_context=None):
-        extra = {"can_upload": self.has_add_permission(request), **(extra_context or {})}
+        extra = {
+            "can_upload": self.has_add_permission(request),
+            "title": "Media library",
+            "subtitle": None,
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Pictures are added by uploading (add_view), never through this form.
+        extra = {"show_save_and_add_another": False, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
 
     # --- upload -------------------------------------------------------------------------------
     def add_view(self, request, form_url="", extra_context=None):

@@ -88,12 +88,18 @@ def test_seeded_posts_have_images_credits_sources_and_attributed_quotes():
         assert post.excerpt
         assert post.categories.all()
         assert len(post.tags.all()) >= 4
-    with_image = [p for p in posts if p.featured_image]
+    with_image = [p for p in posts if p.featured_id]
     assert len(with_image) > len(posts) / 2
     for post in with_image:
-        assert post.featured_image_caption and post.featured_image_credit
-        with default_storage.open(post.featured_image.name) as f, Image.open(f) as image:
+        assert post.image_caption and post.image_credit and post.image_alt != post.title
+        with default_storage.open(post.featured.file.name) as f, Image.open(f) as image:
             assert (image.format, image.size) == ("JPEG", (1200, 630))
+        assert post.featured.renditions
+    with_figure = [p for p in posts if "<figure>" in p.body_html]
+    assert with_figure
+    for post in with_figure:
+        assert 'class="credit"' in post.body_html and "srcset=" in post.body_html
+        assert post.body_images.exists()
     assert any(p.source_name and p.source_url.startswith("https://") for p in posts)
 
 

@@ -146,11 +146,12 @@
     }
     var body = document.getElementById("id_body");
     if (!body || body.tagName !== "TEXTAREA") { return; }
-    var button = el("button", { type: "button", class: "button image-insert-button", "data-image-insert": "", title: "Insert an image from the media library at the cursor", text: "Insert image" });
+    var button = el("button", { type: "button", class: "button", "data-image-insert": "", title: "Insert an image from the media library at the cursor", text: "Insert image" });
     button.addEventListener("click", function () {
       chooseForBody(function (markdown) { insertIntoTextarea(body, markdown); });
     });
-    body.parentNode.insertBefore(button, body);
+    var row = body.closest(".flex-container") || body;
+    row.insertAdjacentElement("afterend", el("div", { class: "image-insert-bar" }, [button]));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
