@@ -7,6 +7,7 @@ from taggit.models import Tag
 
 from blog.locking import version_conflict
 from blog.models import Post
+from blog.rendering import render_markdown
 from blog.roles import can_upload_media
 from blog.workflow import (
     MAX_NOTE_LENGTH,
@@ -15,6 +16,7 @@ from blog.workflow import (
     transition_check,
 )
 from images.forms import ImageUploadField
+from images.markdown import Figures
 from images.models import Image
 from images.services import image_create
 from images.widgets import ImageChooserWidget
@@ -146,6 +148,21 @@ class PostAdminForm(forms.ModelForm):
             self.instance.featured_image = ""
             self.instance.featured_image_width = self.instance.featured_image_height = None
         return super().save(commit)
+
+    def clean_body(self):
+        """A figure must place a picture of the media library: a reference to none (a typo, a
+        number from another site) would show nothing to readers, so the author is told."""
+        body = self.cleaned_data.get("body", "")
+        figures = Figures(body)
+        render_markdown(body, figures=figures)
+        if figures.problems:
+            raise ValidationError(
+                "These figures place no picture of the media library: %(refs)s. Choose the "
+                "picture again with “Insert image”, or remove the line.",
+                params={"refs": ", ".join(dict.fromkeys(figures.problems))},
+                code="missing_image",
+            )
+        return body
 
     def clean(self):
         cleaned = super().clean()
