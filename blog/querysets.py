@@ -77,9 +77,9 @@ class PostQuerySet(models.QuerySet):
 
     def for_detail(self) -> PostQuerySet:
         """The post page: author with profile and the author's published post count."""
-        return self.select_related("author", "author__profile", "featured").annotate(
-            author_post_count=published_count_for_author(OuterRef("author"))
-        )
+        return self.select_related(
+            "author", "author__profile", "author__profile__avatar_picture", "featured"
+        ).annotate(author_post_count=published_count_for_author(OuterRef("author")))
 
     def in_category(self, category) -> PostQuerySet:
         """Posts filed under the category."""

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -263,14 +261,6 @@ PATTERNS: list[Callable[[ImageDraw.ImageDraw, random.Random, str], None]] = [
 ]
 
 
-def stored_file(name: str, make: Callable[[], bytes]) -> tuple[str, bool]:
-    """The file under ``name`` in media storage, written with ``make()`` if missing (and whether
-    it was written): every run and seed shares the same generated files."""
-    if default_storage.exists(name):
-        return name, False
-    return default_storage.save(name, ContentFile(make())), True
-
-
 # --- rows ------------------------------------------------------------------------------------
 
 
@@ -333,11 +323,14 @@ def authors_ensure(*, today: datetime.date) -> tuple[list, int]:
                 - datetime.timedelta(days=365 * YEARS_OF_POSTS + 40 * (len(text.AUTHORS) - i)),
             },
         )
-        if not profile.avatar:
+        if not profile.avatar_picture_id and not profile.avatar:
             initials = spec["first_name"][0] + spec["last_name"][0]
-            profile.avatar.name, _ = stored_file(
-                f"avatars/demo/{spec['username']}.png",
-                lambda initials=initials, colour=spec["colour"]: avatar_png(initials, colour),
+            profile.avatar_picture = image_create(
+                data=avatar_png(initials, spec["colour"]),
+                name=f"{spec['username']}.png",
+                title=f"Avatar: {profile.display_name}",
+                alt_text=profile.display_name,
+                uploaded_by=user,
             )
             profile.save()
         users.append(user)

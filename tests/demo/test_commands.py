@@ -52,8 +52,9 @@ def test_seed_demo_creates_authors_categories_tags_and_posts_of_every_status():
     assert not any(p.user.has_usable_password() for p in profiles)
     assert all(p.bio_html.startswith("<p>") and p.website for p in profiles)
     for profile in profiles:
-        with default_storage.open(profile.avatar.name) as f, Image.open(f) as image:
+        with default_storage.open(profile.avatar_picture.file.name) as f, Image.open(f) as image:
             assert (image.format, image.size) == ("PNG", (256, 256))
+        assert {r["kind"] for r in profile.avatar_picture.renditions} >= {"sq96", "sq192"}
 
     assert Category.objects.count() == 8
     assert not Category.objects.filter(description="").exists()

@@ -72,3 +72,23 @@ def test_featured_images_move_into_the_library(django_user_model):
     call_command("rebuild_renditions", "--missing-only", stdout=io.StringIO(), stderr=io.StringIO())
     image.refresh_from_db()
     assert image.renditions and all(default_storage.exists(r["name"]) for r in image.renditions)
+
+
+def test_avatars_move_into_the_library(django_user_model):
+    apps = migrate([("authors", "0003_contributor_profiles")])
+    try:
+        OldProfile = apps.get_model("authors", "AuthorProfile")
+        User = apps.get_model(*django_user_model._meta.label.split("."))
+        user = User.objects.create(username="ada")
+        name = default_storage.save(
+            "avatars/ada.png", ContentFile(picture_bytes("PNG", (256, 256)))
+        )
+        profile = OldProfile.objects.create(user=user, display_name="Ada", avatar=name)
+    finally:
+        migrate(latest())
+
+    from authors.models import AuthorProfile
+
+    moved = AuthorProfile.objects.select_related("avatar_picture").get(pk=profile.pk)
+    assert not moved.avatar and moved.avatar_picture.file.name == name
+    assert moved.avatar_picture.alt_text == "Ada" and moved.avatar_picture.uploaded_by_id == user.pk

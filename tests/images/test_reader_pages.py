@@ -85,3 +85,25 @@ def test_list_cards_use_lazy_renditions(client, db, pictured):
     for thumb in thumbs:
         assert 'loading="lazy"' in thumb and "srcset=" in thumb and 'width="220"' in thumb
         assert 'type="image/webp"' in thumb
+
+
+def test_author_box_and_author_pages_serve_square_avatar_renditions(
+    client, db, make_image, django_assert_num_queries
+):
+    from authors.models import AuthorProfile
+
+    grow_content(n_posts=2, n_authors=1)
+    post = Post.objects.published().order_by("pk")[0]
+    profile = AuthorProfile.objects.get(user=post.author)
+    profile.avatar_picture = make_image(size=(600, 400), alt_text="Face")
+    profile.save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    box = html.split('<section class="author-box"')[1].split("</section>")[0]
+    img = re.search(r"<img [^>]*>", box).group(0)
+    assert 'class="author-box__avatar"' in img and 'width="96" height="96"' in img
+    assert "-sq96-" in img and "-sq192-" in img and 'loading="lazy"' in img
+    assert 'type="image/webp"' in box
+    authors = client.get(reverse("authors:list")).content.decode()
+    assert "-sq96-" in authors
+    detail = client.get(profile.get_absolute_url()).content.decode()
+    assert 'class="author-header__avatar"' in detail and "-sq192-" in detail

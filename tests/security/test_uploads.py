@@ -244,7 +244,9 @@ def test_avatar_upload_is_cleaned_like_a_featured_image(client, author, settings
     photo = SimpleUploadedFile("../../me.jpg", files.jpeg_with_every_metadata(), "image/jpeg")
     response = client.post(url, {**form, "avatar": photo})
     assert response.status_code == 302
-    avatar = AuthorProfile.objects.get().avatar
-    assert re.fullmatch(r"avatars/[0-9a-f]{32}\.jpg", avatar.name)
+    profile = AuthorProfile.objects.get()
+    assert not profile.avatar and profile.avatar_picture.uploaded_by == author
+    avatar = profile.avatar_picture.file
+    assert STORED_NAME.match(avatar.name), avatar.name
     with avatar.open("rb") as stored:
         files.rotated_size(files.assert_clean_image(stored.read(), "jpg"))
