@@ -279,3 +279,20 @@ def test_featured_widget_shows_the_picture_and_its_whole_name(client, author, ma
     html = client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode()
     assert f'<p class="image-chooser__title">{"x" * 180} (2000×1000)</p>' in html
     assert "-sq192-" in html and f'value="{image.pk}"' in html
+
+
+def test_restoring_a_revision_brings_back_its_featured_picture(make_image, editor):
+    from blog.revisions import post_revision_restore, recording
+
+    first, second = make_image(title="First"), make_image(title="Second")
+    with recording(user=editor, comment="One"):
+        post = PostFactory(author=editor, featured=first)
+    with recording(user=editor, comment="Two"):
+        post.featured = second
+        post.save()
+    from reversion.models import Version
+
+    oldest = Version.objects.get_for_object(post).order_by("pk").first()
+    post_revision_restore(post=post, version=oldest, user=editor)
+    post.refresh_from_db()
+    assert post.featured == first
