@@ -95,3 +95,29 @@ def test_featured_widget_with_a_long_name_fits_a_phone(live_server, browser):
             assert box["x"] + box["width"] <= width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.context.close()
+
+
+def test_the_markdown_editor_gets_an_image_button_through_its_api(live_server, browser):
+    user = UserFactory(username="lin", is_staff=True, is_superuser=True)
+    image = image_create(data=picture_bytes(size=(300, 200)), name="a.jpg", alt_text="Alt")
+    post = PostFactory(author=user)
+    page = signed_in(browser, live_server, user)
+    # A stand-in for the editor: it appears after this page's scripts and announces itself.
+    page.add_init_script(
+        """
+        window.inserted = [];
+        document.addEventListener("DOMContentLoaded", () => setTimeout(() => {
+          window.GroupblogEditor = { buttons: [], registerButton(b) { this.buttons.push(b); } };
+          document.dispatchEvent(new Event("groupblog-editor:ready"));
+        }, 50));
+        """
+    )
+    page.goto(live_server.url + reverse("admin:blog_post_change", args=[post.pk]))
+    page.wait_for_function("window.GroupblogEditor && window.GroupblogEditor.buttons.length")
+    assert page.evaluate("window.GroupblogEditor.buttons[0].name") == "image"
+    assert page.locator("[data-image-insert]").count() == 0  # the plain button gave way
+    page.evaluate(
+        "window.GroupblogEditor.buttons[0].action({insertAtCursor: t => window.inserted.push(t)})"
+    )
+    page.click(f".image-dialog [data-image-id='{image.pk}'] .image-dialog__pick")
+    assert page.evaluate("window.inserted") == [f"\n\n![Alt](image:{image.pk})\n\n"]

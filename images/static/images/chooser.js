@@ -129,21 +129,34 @@
     });
   }
 
-  function setUpBodyButton() {
-    var chooseForBody = function (insert) {
-      openChooser("Insert an image", "Insert", function (item) { insert(item.markdown); });
-    };
-    if (window.GroupblogEditor && window.GroupblogEditor.registerButton) {
-      window.GroupblogEditor.registerButton({
-        name: "image",
-        label: "Image",
-        title: "Insert an image from the media library",
-        action: function (editor) {
-          chooseForBody(function (markdown) { editor.insertAtCursor("\n\n" + markdown + "\n\n"); });
-        },
-      });
-      return;
+  var registered = false;
+  var plainBar = null;
+
+  function chooseForBody(insert) {
+    openChooser("Insert an image", "Insert", function (item) { insert(item.markdown); });
+  }
+
+  // The Markdown editor's toolbar button, once window.GroupblogEditor exists (it may appear
+  // after this script: the editor announces itself with a "groupblog-editor:ready" event).
+  function registerWithEditor() {
+    if (registered || !chooserUrl || !(window.GroupblogEditor && window.GroupblogEditor.registerButton)) {
+      return false;
     }
+    registered = true;
+    if (plainBar) { plainBar.remove(); plainBar = null; }
+    window.GroupblogEditor.registerButton({
+      name: "image",
+      label: "Image",
+      title: "Insert an image from the media library",
+      action: function (editor) {
+        chooseForBody(function (markdown) { editor.insertAtCursor("\n\n" + markdown + "\n\n"); });
+      },
+    });
+    return true;
+  }
+
+  function setUpBodyButton() {
+    if (registerWithEditor()) { return; }
     var body = document.getElementById("id_body");
     if (!body || body.tagName !== "TEXTAREA") { return; }
     var button = el("button", { type: "button", class: "button", "data-image-insert": "", title: "Insert an image from the media library at the cursor", text: "Insert image" });
@@ -151,14 +164,18 @@
       chooseForBody(function (markdown) { insertIntoTextarea(body, markdown); });
     });
     var row = body.closest(".flex-container") || body;
-    row.insertAdjacentElement("afterend", el("div", { class: "image-insert-bar" }, [button]));
+    plainBar = el("div", { class: "image-insert-bar" }, [button]);
+    row.insertAdjacentElement("afterend", plainBar);
   }
+
+  document.addEventListener("groupblog-editor:ready", registerWithEditor);
 
   document.addEventListener("DOMContentLoaded", function () {
     var widgets = document.querySelectorAll("[data-image-chooser]");
     if (!widgets.length || typeof HTMLDialogElement === "undefined") { return; }
     chooserUrl = widgets[0].dataset.chooserUrl;
     widgets.forEach(setUpFeaturedWidget);
-    setUpBodyButton();
+    // After the other DOMContentLoaded handlers, so an editor set up in one is found.
+    setTimeout(setUpBodyButton, 0);
   });
 })();
