@@ -107,3 +107,19 @@ def test_author_box_and_author_pages_serve_square_avatar_renditions(
     assert "-sq96-" in authors
     detail = client.get(profile.get_absolute_url()).content.decode()
     assert 'class="author-header__avatar"' in detail and "-sq192-" in detail
+
+
+def test_pages_never_make_renditions(client, db, pictured, monkeypatch, settings):
+    grow_content(n_posts=2, n_authors=1)
+    pictured(pool_size=2)
+
+    def refuse(**kwargs):
+        raise AssertionError("a rendition was made while serving a page")
+
+    monkeypatch.setattr("images.renditions.renditions_render", refuse)
+    monkeypatch.setattr("images.services.renditions_render", refuse)
+    files_before = sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+    post = Post.objects.published().order_by("pk")[0]
+    for url in ("/", post.get_absolute_url(), "/feed/", "/sitemap.xml"):
+        assert client.get(url).status_code == 200
+    assert sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == files_before
