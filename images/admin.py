@@ -2,6 +2,7 @@
 a page per picture (description, caption, credit, focal point, where it is used), and the
 chooser the post form opens to place a picture or pick its featured image."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
@@ -141,6 +142,8 @@ class ImageAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "form": form,
             "media": self.media + form.media,
+            "max_bytes": settings.REQUEST_BODY_MAX_BYTES,
+            "max_mb": settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024),
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/images/image/upload.html", context)

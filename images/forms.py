@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from images.models import Image
@@ -47,6 +48,10 @@ class MultipleImageField(forms.FileField):
         return files
 
 
+def request_limit_mb() -> int:
+    return getattr(settings, "REQUEST_BODY_MAX_BYTES", 0) // (1024 * 1024)
+
+
 class ImageUploadForm(forms.Form):
     files = MultipleImageField(
         label="Pictures",
@@ -68,6 +73,16 @@ class ImageUploadForm(forms.Form):
         required=False,
         help_text='Who made the picture, shown as "(Source: …)" after the caption.',
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if request_limit_mb():
+            self.fields["files"].help_text = (
+                "JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels each; up to 20 at once "
+                f"and {request_limit_mb()} MB together. They are stored re-encoded without camera "
+                "metadata (GPS position included), and resized once for every page that shows "
+                "them."
+            )
 
 
 class ImageChangeForm(forms.ModelForm):

@@ -296,3 +296,14 @@ def test_restoring_a_revision_brings_back_its_featured_picture(make_image, edito
     post_revision_restore(post=post, version=oldest, user=editor)
     post.refresh_from_db()
     assert post.featured == first
+
+
+def test_upload_page_states_the_limits(client, author, settings):
+    client.force_login(author)
+    html = client.get(ADD).content.decode()
+    assert f'data-max-bytes="{settings.REQUEST_BODY_MAX_BYTES}"' in html
+    limit_mb = settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024)
+    assert f"up to 20 at once and {limit_mb} MB together" in html
+    assert (
+        'multiple accept="image/jpeg,image/png,image/webp,image/gif"' in html or "multiple" in html
+    )

@@ -46,7 +46,27 @@
     y.addEventListener("input", place);
   }
 
+  // Several large files can outweigh what one request may carry: say so before sending.
+  function setUpUploadLimit() {
+    var form = document.querySelector("form[data-max-bytes]");
+    if (!form) { return; }
+    var limit = parseInt(form.dataset.maxBytes, 10);
+    var note = form.querySelector("[data-upload-too-big]");
+    form.addEventListener("submit", function (event) {
+      var total = 0;
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+      });
+      if (limit && total > limit) {
+        event.preventDefault();
+        note.hidden = false;
+        note.scrollIntoView({ block: "center" });
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpUploadLimit();
     setUpCopyButtons();
     setUpFocalPicker();
   });
