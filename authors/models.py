@@ -11,7 +11,7 @@ from blog.rendering import render_markdown
 class AuthorProfileQuerySet(models.QuerySet):
     def with_post_counts(self) -> "AuthorProfileQuerySet":
         """Each profile annotated with ``post_count``: the author's published posts only."""
-        return self.select_related("user").annotate(
+        return self.select_related("user", "avatar_picture").annotate(
             post_count=published_count_for_author(OuterRef("user"))
         )
 
@@ -33,6 +33,18 @@ class AuthorProfile(models.Model):
     )
     bio = models.TextField(blank=True, help_text="Markdown. A few sentences about the author.")
     bio_html = models.TextField(editable=False, default="")
+    avatar_picture = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avatar_of_profiles",
+        verbose_name="avatar",
+        help_text="A picture of the media library, shown as a circle: choose one, or upload a "
+        "new one below. Its focal point says where the face is.",
+    )
+    # Before the media library: a file on the profile itself, still shown when the profile has
+    # no library picture (authors.0004 moved the existing ones into the library).
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     website = models.URLField(blank=True)
     mastodon = models.URLField(blank=True, help_text="Full address of the Mastodon profile.")

@@ -16,6 +16,7 @@ from blog.services import post_slug_change
 from blog.workflow import may_change_post, may_delete_post
 from blog.workflow_admin import StateListFilter, WorkflowAdminMixin, index_panel
 from core.admin_base import CheckedModelAdmin
+from images.admin_columns import ThumbnailColumnMixin
 
 
 def rows_about_hidden_posts(rows_by_model, user) -> set:
@@ -88,8 +89,14 @@ def deleted_objects_visible_to(objs, request, admin_site):
 # PostEditingAdmin (blog/editing_admin.py): revisions, conflict page, editing notices, autosave.
 # PostEditorAdmin (blog/editor_admin.py): the Markdown editor's preview, tag suggestions.
 # PostListAdmin (blog/post_list_admin.py): the list's columns.
+# ThumbnailColumnMixin (images/admin_columns.py): the featured picture's thumbnail column.
 class PostAdmin(
-    WorkflowAdminMixin, PostEditorAdmin, PostListAdmin, PostEditingAdmin, CheckedModelAdmin
+    ThumbnailColumnMixin,
+    WorkflowAdminMixin,
+    PostEditorAdmin,
+    PostListAdmin,
+    PostEditingAdmin,
+    CheckedModelAdmin,
 ):
     form = PostAdminForm
     # One column a line: a column is added or removed with one line (and its width in
@@ -125,6 +132,7 @@ class PostAdmin(
             "Featured image",
             {
                 "fields": [
+                    "featured",
                     "featured_image",
                     "featured_image_alt",
                     "featured_image_caption",

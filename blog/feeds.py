@@ -211,6 +211,11 @@ class LatestPostsFeed(Feed):
         return [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
 
     def item_enclosures(self, item):
+        if item.featured_id:  # a picture of the media library: its size is stored with it
+            picture = item.featured
+            mime_type = mimetypes.guess_type(picture.file.name)[0] or "application/octet-stream"
+            url = self.request.build_absolute_uri(picture.url)
+            return [Enclosure(url, str(picture.file_size), mime_type)]
         image = item.featured_image
         if not image:
             return []

@@ -7,6 +7,7 @@ renditions change (``images.signals.image_changed``), the bodies placing it are 
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from blog.models import Post
 from blog.rendering import render_markdown
@@ -24,14 +25,15 @@ def keep_body_images(sender, instance, raw=False, **kwargs):
 
 
 def bodies_render_again(posts) -> int:
-    """Render the bodies of these posts again and store them, without touching anything else
-    of the post (its version, its modification date): nobody edited them."""
+    """Render the bodies of these posts again and store them. The modification date moves (feeds
+    and sitemaps tell readers the page changed); the version does not: nobody edited the post,
+    so an open edit form stays valid."""
     count = 0
     for post in posts.only("pk", "body", "body_html").iterator(chunk_size=200):
         used = set()
         html = render_markdown(post.body, used_images=used)
         if html != post.body_html:
-            Post.objects.filter(pk=post.pk).update(body_html=html)
+            Post.objects.filter(pk=post.pk).update(body_html=html, updated_at=timezone.now())
             count += 1
     return count
 

@@ -5,15 +5,21 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from taggit.models import Tag
 
-from blog.images import CleanImageField
 from blog.locking import version_conflict
 from blog.models import Post
+from blog.rendering import render_markdown
+from blog.roles import can_upload_media
 from blog.workflow import (
     MAX_NOTE_LENGTH,
     TransitionForbidden,
     TransitionRefused,
     transition_check,
 )
+from images.forms import ImageUploadField
+from images.markdown import Figures
+from images.models import Image
+from images.services import image_create
+from images.widgets import ImageChooserWidget
 
 # Which form field a refused move's details belong to.
 TRANSITION_ERROR_FIELDS = {
@@ -33,10 +39,25 @@ class PostAdminForm(forms.ModelForm):
     request_user = None  # set by PostAdmin.get_form
     transition = ""  # the workflow move asked for with this save (PostAdmin.get_form)
 
-    featured_image = CleanImageField(
+    featured = forms.ModelChoiceField(
+        queryset=Image.objects.all(),
         required=False,
-        help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. Stored re-encoded, "
-        "without camera metadata.",
+        label="Featured image",
+        widget=ImageChooserWidget,
+        help_text="Shown at the top of the post, on lists and in link previews. Choose a picture "
+        "of the media library, or upload a new one below.",
+        error_messages={
+            "invalid_choice": "No picture of the media library has this number. Use “Choose "
+            "from library”, or upload the picture below."
+        },
+    )
+    # An upload lands in the media library and becomes the featured image (save()).
+    featured_image = ImageUploadField(
+        required=False,
+        label="Or upload a new picture",
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. It is added to the "
+        "media library (re-encoded, without camera metadata) with the description, caption and "
+        "credit below, and becomes the featured image.",
     )
 
     # The post's version when the form was opened (blog.locking); the change form's template
@@ -67,7 +88,7 @@ class PostAdminForm(forms.ModelForm):
             "author",
             "excerpt",
             "body",
-            "featured_image",
+            "featured",
             "featured_image_alt",
             "featured_image_caption",
             "featured_image_credit",
@@ -85,6 +106,63 @@ class PostAdminForm(forms.ModelForm):
             self.fields["author"].queryset = get_user_model().objects.filter(is_staff=True)
         if self.instance.pk and self.instance.status == Post.Status.PUBLISHED:
             self.fields["schedule_at"].initial = self.instance.published_at
+        self.setup_featured_image_fields()
+
+    def setup_featured_image_fields(self):
+        """The featured picture comes from the media library; only people who may add to the
+        library (Authors, Editors) may upload one here."""
+        for name in ("featured_image_alt", "featured_image_caption", "featured_image_credit"):
+            if name in self.fields:
+                self.fields[name].help_text = (
+                    "With an upload: stored in the library with the picture. Otherwise: for "
+                    "this post only; leave empty to use the library's."
+                )
+        upload = self.fields.get("featured_image")
+        user = self.request_user
+        if upload is not None and user is not None and not can_upload_media(user):
+            upload.disabled = True
+            upload.help_text = (
+                "Only authors and editors can add pictures to the media library: choose one "
+                "already there, or ask an editor to upload yours."
+            )
+
+    def save(self, commit=True):
+        """An uploaded picture joins the media library (with the description, caption and
+        credit typed beside it) and becomes the featured image; a post's picture from before
+        the library gives way to whatever is chosen."""
+        upload = self.cleaned_data.get("featured_image")
+        if upload:
+            upload.seek(0)
+            self.instance.featured = image_create(
+                data=upload.read(),
+                name=upload.name,
+                uploaded_by=self.request_user,
+                alt_text=self.instance.featured_image_alt,
+                caption=self.instance.featured_image_caption,
+                credit=self.instance.featured_image_credit,
+            )
+            self.instance.featured_image_alt = ""
+            self.instance.featured_image_caption = ""
+            self.instance.featured_image_credit = ""
+        if upload or "featured" in self.changed_data:
+            self.instance.featured_image = ""
+            self.instance.featured_image_width = self.instance.featured_image_height = None
+        return super().save(commit)
+
+    def clean_body(self):
+        """A figure must place a picture of the media library: a reference to none (a typo, a
+        number from another site) would show nothing to readers, so the author is told."""
+        body = self.cleaned_data.get("body", "")
+        figures = Figures(body)
+        render_markdown(body, figures=figures)
+        if figures.problems:
+            raise ValidationError(
+                "These figures place no picture of the media library: %(refs)s. Choose the "
+                "picture again with “Insert image”, or remove the line.",
+                params={"refs": ", ".join(dict.fromkeys(figures.problems))},
+                code="missing_image",
+            )
+        return body
 
     def clean(self):
         cleaned = super().clean()

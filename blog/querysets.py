@@ -70,16 +70,16 @@ class PostQuerySet(models.QuerySet):
         """Everything a post card shows (author, categories, tags), loaded in a fixed number of
         queries, newest first."""
         return (
-            self.select_related("author", "author__profile")
+            self.select_related("author", "author__profile", "featured")
             .prefetch_related("categories", "tags")
             .order_by("-published_at", "-pk")
         )
 
     def for_detail(self) -> PostQuerySet:
         """The post page: author with profile and the author's published post count."""
-        return self.select_related("author", "author__profile").annotate(
-            author_post_count=published_count_for_author(OuterRef("author"))
-        )
+        return self.select_related(
+            "author", "author__profile", "author__profile__avatar_picture", "featured"
+        ).annotate(author_post_count=published_count_for_author(OuterRef("author")))
 
     def in_category(self, category) -> PostQuerySet:
         """Posts filed under the category."""

@@ -126,11 +126,14 @@ class QuoteAttributionExtension(Extension):
         md.treeprocessors.register(QuoteAttributionProcessor(md), "quote_attribution", 5)
 
 
-def render_markdown(source: str, *, used_images: set | None = None) -> str:
+def render_markdown(
+    source: str, *, used_images: set | None = None, figures: Figures | None = None
+) -> str:
     """Render Markdown (with raw HTML allowed) and sanitize the result with an allowlist.
     Pictures of the media library placed as figures (``images.markdown``) are rendered with
-    their renditions; their ids are added to ``used_images`` when given."""
-    figures = Figures(source or "")
+    their renditions; their ids are added to ``used_images`` when given, and ``figures`` (when
+    given) tells which references placed no picture."""
+    figures = figures if figures is not None else Figures(source or "")
     html = markdown.markdown(
         source or "",
         extensions=["extra", "sane_lists", QuoteAttributionExtension(), figures.extension()],

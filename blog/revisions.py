@@ -35,6 +35,7 @@ from taggit.models import Tag, TaggedItem
 
 from blog.models import Category, Post
 from blog.textdiff import FieldDiff, field_diff
+from images.models import Image
 
 # What "restore" brings back: the content. Status, publication date, author and address stay as
 # they are — publishing and moving a post are decisions of their own, with their own rules.
@@ -267,6 +268,13 @@ def post_revision_restore(
                 "This post was saved again since you looked at the differences. Check them "
                 "again before restoring."
             )
+        # A version from before the media library has no library picture: keep the current one.
+        if "featured_id" in old.fields:
+            featured = old.fields["featured_id"]
+            if featured and not Image.objects.filter(pk=featured).exists():
+                left_out.append("the featured picture, deleted from the media library since then")
+                featured = None
+            current.featured_id = featured
         for name in RESTORED_FIELDS:
             value = old.fields.get(name)
             if name == "featured_image":

@@ -18,7 +18,15 @@ class PostSitemap(Sitemap):
         return (
             Post.objects.published()
             .order_by("-published_at", "-pk")
-            .only("slug", "published_at", "updated_at", "created_at", "featured_image")
+            .select_related("featured")
+            .only(
+                "slug",
+                "published_at",
+                "updated_at",
+                "created_at",
+                "featured_image",
+                "featured__file",
+            )
         )
 
     def lastmod(self, post):
@@ -29,7 +37,8 @@ class PostSitemap(Sitemap):
         origin = f"{protocol}://{self.get_domain(site)}/"
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
-            image = url["item"].featured_image
+            post = url["item"]
+            image = post.featured.file if post.featured_id else post.featured_image
             url["images"] = [urljoin(origin, image.url)] if image else []
         return urls
 

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -38,6 +36,9 @@ from blog.search import search_index_update
 from blog.sidebar import sidebar_forget
 from core.models import SiteIdentity
 from demo import text
+from images.markdown import figure_markdown
+from images.models import Image as LibraryImage
+from images.services import image_create
 from ratings import conf as ratings_conf
 from ratings.services import Ballot, votes_import
 
@@ -260,14 +261,6 @@ PATTERNS: list[Callable[[ImageDraw.ImageDraw, random.Random, str], None]] = [
 ]
 
 
-def stored_file(name: str, make: Callable[[], bytes]) -> tuple[str, bool]:
-    """The file under ``name`` in media storage, written with ``make()`` if missing (and whether
-    it was written): every run and seed shares the same generated files."""
-    if default_storage.exists(name):
-        return name, False
-    return default_storage.save(name, ContentFile(make())), True
-
-
 # --- rows ------------------------------------------------------------------------------------
 
 
@@ -335,11 +328,14 @@ def authors_ensure(*, today: datetime.date) -> tuple[list, int]:
             for name, value in profile_fields.items():
                 setattr(profile, name, value)
             profile.save()
-        if not profile.avatar:
+        if not profile.avatar_picture_id and not profile.avatar:
             initials = spec["first_name"][0] + spec["last_name"][0]
-            profile.avatar.name, _ = stored_file(
-                f"avatars/demo/{spec['username']}.png",
-                lambda initials=initials, colour=spec["colour"]: avatar_png(initials, colour),
+            profile.avatar_picture = image_create(
+                data=avatar_png(initials, spec["colour"]),
+                name=f"{spec['username']}.png",
+                title=f"Avatar: {profile.display_name}",
+                alt_text=profile.display_name,
+                uploaded_by=user,
             )
             profile.save()
         users.append(user)
@@ -488,22 +484,58 @@ def posts_plan(
     return plans
 
 
+def demo_picture(category: int, variant: int) -> tuple[LibraryImage, bool]:
+    """A pool illustration in the media library (and whether it was made now): found again by
+    its title, so every run and seed shares the same pictures and their renditions."""
+    spec = text.CATEGORIES[category]
+    title = f"Demo illustration: {spec['name']} {variant + 1}"
+    found = LibraryImage.objects.filter(title=title).order_by("pk").first()
+    if found is not None:
+        return found, False
+    picture = image_create(
+        data=featured_image_jpeg(category, variant),
+        name=f"{slugify(spec['name'])}-{variant + 1}.jpg",
+        title=title,
+        alt_text=f"Abstract illustration in the colours of the {spec['name']} section",
+        caption=f"An illustration for the {spec['name']} section.",
+        credit=text.IMAGE_CREDITS[variant],
+    )
+    return picture, True
+
+
 def featured_images_ensure(plans: list[PlannedPost]) -> int:
-    """Write the pool images the planned posts use and that are not stored yet."""
+    """Put the pool illustrations the planned posts use in the media library and point the
+    posts at them: as featured image (with a caption of the post's own), and on about one post
+    in four as a figure in the body, after its first paragraph."""
     generated = 0
-    names = {plan.post.featured_image.name for plan in plans if plan.post.featured_image}
-    for c, spec in enumerate(text.CATEGORIES):
-        for variant in range(IMAGE_VARIANTS):
-            name = f"featured/demo/{slugify(spec['name'])}-{variant + 1}.jpg"
-            if name in names:
-                stored, written = stored_file(
-                    name, lambda c=c, variant=variant: featured_image_jpeg(c, variant)
-                )
-                if stored != name:  # storage refused the name: point the posts at the stored file
-                    for plan in plans:
-                        if plan.post.featured_image.name == name:
-                            plan.post.featured_image.name = stored
-                generated += written
+    pictures: dict[tuple[int, int], LibraryImage] = {}
+
+    def picture(category: int, variant: int) -> LibraryImage:
+        nonlocal generated
+        if (category, variant) not in pictures:
+            pictures[category, variant], made = demo_picture(category, variant)
+            generated += made
+        return pictures[category, variant]
+
+    rendered: dict[str, str] = {}
+    for plan in plans:
+        post = plan.post
+        if not post.featured_image:
+            continue
+        category = plan.categories[0]
+        variant = int(post.featured_image.name.rsplit("-", 1)[1].split(".")[0]) - 1
+        post.featured = picture(category, variant)
+        post.featured_image = ""
+        post.featured_image_width = post.featured_image_height = None
+        post.featured_image_alt = post.featured_image_credit = ""
+        if len(post.title) % 4 == 0:
+            figure = picture(category, (variant + 1) % IMAGE_VARIANTS)
+            opening, _, rest = post.body.partition("\n\n")
+            post.body = f"{opening}\n\n{figure_markdown(figure)}\n\n{rest}"
+            if post.body not in rendered:
+                rendered[post.body] = render_markdown(post.body)
+            post.body_html = rendered[post.body]
+            post.demo_figure_id = figure.pk
     return generated
 
 
@@ -627,6 +659,15 @@ def demo_seed(*, posts: int, seed: int, now: datetime.datetime | None = None) ->
                 TaggedItem(content_type=content_type, object_id=post.pk, tag=tags[name.lower()])
                 for post, plan in zip(created, plans, strict=True)
                 for name in plan.tags
+            ],
+            batch_size=2000,
+        )
+        BodyImage = Post.body_images.through
+        BodyImage.objects.bulk_create(
+            [
+                BodyImage(post_id=post.pk, image_id=plan.post.demo_figure_id)
+                for post, plan in zip(created, plans, strict=True)
+                if getattr(plan.post, "demo_figure_id", None)
             ],
             batch_size=2000,
         )

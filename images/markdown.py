@@ -30,7 +30,7 @@ REFERENCE = re.compile(r"\]\(\s*image:(\d{1,18})\b")
 CREDIT = re.compile(r"^(?P<caption>.*?)\s*\(Source:\s*(?P<credit>[^()]*)\)$", re.DOTALL)
 ESCAPED = re.compile(r"\\(.)")
 # How wide a figure is shown in a post's column, for the browser to pick a rendition.
-BODY_SIZES = "(min-width: 52rem) 46rem, calc(100vw - 2rem)"
+BODY_SIZES = "(max-width: 900px) calc(100vw - 48px), 700px"
 
 
 def escape_alt(text: str) -> str:

@@ -15,7 +15,7 @@ from PIL import Image as PILImage
 from images import conf
 
 ENCODERS = {
-    "jpeg": ("JPEG", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
+    "jpeg": ("JPEG", "jpg", {"quality": 82, "optimize": True}),
     "png": ("PNG", "png", {"optimize": True}),
     "webp": ("WEBP", "webp", {"quality": 80, "method": 4}),
 }

@@ -8,7 +8,17 @@ from blog.models import Post
 from related import conf
 
 RELATED_HEADING = "Related posts:"
-SHOWN_FIELDS = ("title", "slug", "published_at", "created_at", "featured_image")
+SHOWN_FIELDS = (
+    "title",
+    "slug",
+    "published_at",
+    "created_at",
+    "featured_image",
+    "featured__file",
+    "featured__renditions",
+    "featured__width",
+    "featured__height",
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ def related_block(post: Post, *, categories: list) -> RelatedBlock | None:
         Post.objects.published()
         .filter(suggested_in__post=post)
         .order_by("suggested_in__rank")
+        .select_related("featured")
         .only(*SHOWN_FIELDS)[:limit]
     )
     if posts:
@@ -39,6 +50,7 @@ def related_block(post: Post, *, categories: list) -> RelatedBlock | None:
         .in_category(category)
         .exclude(pk=post.pk)
         .order_by("-published_at", "-pk")
+        .select_related("featured")
         .only(*SHOWN_FIELDS)[:limit]
     )
     if not posts:

@@ -21,6 +21,6 @@ def rerender(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("blog", "0012_search_ranking")]
+    dependencies = [("blog", "0013_featured_images_move_to_library")]
 
     operations = [migrations.RunPython(rerender, migrations.RunPython.noop, elidable=True)]

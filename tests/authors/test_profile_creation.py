@@ -62,7 +62,7 @@ def test_the_upgrade_gives_every_existing_account_a_profile(db):
     # Accounts from before profiles came with them (or made in bulk, without signals).
     AuthorProfile.objects.filter(user__in=[named, bare]).delete()
 
-    migration = importlib.import_module("authors.migrations.0004_profiles_for_every_user")
+    migration = importlib.import_module("authors.migrations.0005_profiles_for_every_user")
     migration.create_missing(apps, SimpleNamespace(connection=connection))
 
     names = dict(AuthorProfile.objects.values_list("user__username", "display_name"))

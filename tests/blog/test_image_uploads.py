@@ -96,8 +96,10 @@ def test_admin_stores_a_generated_name_and_refuses_svg(client, author):
     jpeg = SimpleUploadedFile("../../etc/passwd.jpg", encoded("JPEG"), "image/jpeg")
     response = client.post(reverse("admin:blog_post_add"), {**form, "featured_image": jpeg})
     assert response.status_code == 302
-    name = Post.objects.get().featured_image.name
-    assert name.startswith("featured/") and ".." not in name and "passwd" not in name
-    assert name.endswith(".jpg")
     post = Post.objects.get()
-    assert (post.featured_image_width, post.featured_image_height) == (40, 30)
+    name = post.featured.file.name
+    assert name.startswith("images/") and ".." not in name and "passwd" not in name
+    assert name.endswith(".jpg")
+    assert (post.featured.width, post.featured.height) == (40, 30)
+    assert post.featured.original_name == "passwd.jpg"
+    assert post.featured.uploaded_by == author

@@ -52,8 +52,9 @@ def test_seed_demo_creates_authors_categories_tags_and_posts_of_every_status():
     assert not any(p.user.has_usable_password() for p in profiles)
     assert all(p.bio_html.startswith("<p>") and p.website for p in profiles)
     for profile in profiles:
-        with default_storage.open(profile.avatar.name) as f, Image.open(f) as image:
+        with default_storage.open(profile.avatar_picture.file.name) as f, Image.open(f) as image:
             assert (image.format, image.size) == ("PNG", (256, 256))
+        assert {r["kind"] for r in profile.avatar_picture.renditions} >= {"sq96", "sq192"}
 
     assert Category.objects.count() == 8
     assert not Category.objects.filter(description="").exists()
@@ -88,12 +89,18 @@ def test_seeded_posts_have_images_credits_sources_and_attributed_quotes():
         assert post.excerpt
         assert post.categories.all()
         assert len(post.tags.all()) >= 4
-    with_image = [p for p in posts if p.featured_image]
+    with_image = [p for p in posts if p.featured_id]
     assert len(with_image) > len(posts) / 2
     for post in with_image:
-        assert post.featured_image_caption and post.featured_image_credit
-        with default_storage.open(post.featured_image.name) as f, Image.open(f) as image:
+        assert post.image_caption and post.image_credit and post.image_alt != post.title
+        with default_storage.open(post.featured.file.name) as f, Image.open(f) as image:
             assert (image.format, image.size) == ("JPEG", (1200, 630))
+        assert post.featured.renditions
+    with_figure = [p for p in posts if "<figure>" in p.body_html]
+    assert with_figure
+    for post in with_figure:
+        assert 'class="credit"' in post.body_html and "srcset=" in post.body_html
+        assert post.body_images.exists()
     assert any(p.source_name and p.source_url.startswith("https://") for p in posts)
 
 

@@ -168,7 +168,7 @@ def test_staff_can_still_upload_an_image_of_several_megabytes(client, editor, se
     response = client.post(reverse("admin:blog_post_add"), form)
 
     assert response.status_code == 302
-    assert Post.objects.get().featured_image_width == 2000
+    assert Post.objects.get().featured.width == 2000
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ImageFile
@@ -22,7 +23,11 @@ from tests.security import upload_files as files
 CASES = files.cases()
 # Every refusal speaks to the editor in one of these terms.
 MESSAGES = ("not an image we accept", "damaged", "too large", "empty", "larger than")
-STORED_NAME = re.compile(r"^featured/\d{4}/\d{2}/[0-9a-f]{32}\.(jpg|png|webp)$")
+# Uploads join the media library under generated names; renditions are named after them.
+STORED_NAME = re.compile(r"^images/\d{4}/\d{2}/[0-9a-f]{32}\.(jpg|png|webp)$")
+RENDITION_NAME = re.compile(
+    r"^images/renditions/[0-9a-f]{2}/[0-9a-f]{32}-(w|sq)\d+[-\w]*\.(jpg|png|webp)$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +93,18 @@ def test_hostile_files_sent_to_the_post_admin_never_fail_or_store_more_than_a_pi
         assert stored_files(settings) == []
         return
     assert response.status_code == 302
-    image = Post.objects.get().featured_image
+    picture = Post.objects.get().featured
+    image = picture.file
     assert STORED_NAME.match(image.name), image.name
     with image.open("rb") as stored:
         files.assert_clean_image(stored.read(), image.name.rsplit(".", 1)[1])
-    assert stored_files(settings) == [Path(image.path)]
+    root = Path(settings.MEDIA_ROOT)
+    expected = {root / name for name in picture.stored_names()}
+    assert set(stored_files(settings)) == expected
+    for rendition in picture.renditions:
+        assert RENDITION_NAME.match(rendition["name"]), rendition["name"]
+        with default_storage.open(rendition["name"]) as stored:
+            files.assert_clean_image(stored.read(), rendition["name"].rsplit(".", 1)[1])
 
 
 UPLOADER_NAMES = [
@@ -117,7 +129,7 @@ def test_the_uploaders_file_name_never_reaches_storage(filename, client, author,
         reverse("admin:blog_post_add"), {**post_form(client), "featured_image": picture}
     )
     assert response.status_code == 302
-    image = Post.objects.get().featured_image
+    image = Post.objects.get().featured.file
     assert STORED_NAME.match(image.name), image.name
     assert Path(image.path).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
 
@@ -232,7 +244,9 @@ def test_avatar_upload_is_cleaned_like_a_featured_image(client, author, settings
     photo = SimpleUploadedFile("../../me.jpg", files.jpeg_with_every_metadata(), "image/jpeg")
     response = client.post(url, {**form, "avatar": photo})
     assert response.status_code == 302
-    avatar = AuthorProfile.objects.get().avatar
-    assert re.fullmatch(r"avatars/[0-9a-f]{32}\.jpg", avatar.name)
+    profile = AuthorProfile.objects.get()
+    assert not profile.avatar and profile.avatar_picture.uploaded_by == author
+    avatar = profile.avatar_picture.file
+    assert STORED_NAME.match(avatar.name), avatar.name
     with avatar.open("rb") as stored:
         files.rotated_size(files.assert_clean_image(stored.read(), "jpg"))

@@ -28,7 +28,7 @@ def create_missing(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("authors", "0003_contributor_profiles"),
+        ("authors", "0004_avatars_move_to_library"),
     ]
 
     operations = [migrations.RunPython(create_missing, migrations.RunPython.noop, elidable=True)]
