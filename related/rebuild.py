@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.models import Post
+from core.pagecache import content_changed
 from related import conf
 from related.candidates import MemoryPostings, scored_candidates
 from related.index import Statistics as IndexStatistics
@@ -155,6 +156,7 @@ def related_rebuild(
         CorpusStatistics.objects.filter(pk=1).update(indexed_posts=len(post_ids))
     if len(post_ids) >= ANALYZE_FROM_POSTS:
         _refresh_planner_statistics()
+    content_changed()
     return len(post_ids)
 
 

@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -14,10 +14,13 @@ def run_leaves_no_files_behind():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with a cold cache, so query counts do not depend on test order."""
+    """Every test starts with cold caches (fragments and pages), so query counts do not depend
+    on test order."""
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,10 @@ from django.utils import timezone
 from blog.models import Category, Post
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory
 
-# Layout shared by every page: site identity (1), the sidebar (recent, archive months,
-# categories, tags: 4, cached together) and its top-rated block (1).
-FRAME = 6
+# Layout shared by every page: the content generation its caches are keyed by (1, read once per
+# request: core.pagecache), site identity (1), the sidebar (recent, archive months, categories,
+# tags: 4, cached together) and its top-rated block (1).
+FRAME = 7
 # A list of posts: count and page (2), then categories and tags of the page's posts (2); rating
 # summaries are annotated on the page's query.
 LIST = 4
