@@ -115,9 +115,10 @@ def admin_rows(settings):
 
 
 # Each admin changelist page costs the same whatever its row count: the session, the user and
-# their permissions (user, groups) and the content generation = 5, the filters' choices, two counts (filtered and total),
-# the page's rows with their content type, criterion, rating set and user joined in, then the
-# objects the rows are about in one query per content type (ratings.admin.TargetChangeList).
+# their permissions (user, groups) and the content generation = 5, the filters' choices, two
+# counts (filtered and total), the page's rows with their content type, criterion, rating set
+# and user joined in, then the objects the rows are about in one query per content type
+# (ratings.admin.TargetChangeList).
 CHANGELIST_BUDGETS = {
     # 5 + "rated object" filter and the titles of its posts (2) + rating-set filter (1)
     # + counts (2) + votes (1) + their posts (1) + date hierarchy: first/last date and days (2)

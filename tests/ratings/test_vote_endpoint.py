@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from ratings.models import RatingAggregate, RatingRule, Vote

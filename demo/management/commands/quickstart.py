@@ -1,3 +1,4 @@
+import contextlib
 import os
 import secrets
 import subprocess
@@ -122,7 +123,5 @@ def serve(addrport: str) -> None:
         addrport,
         "--noreload",
     ]
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(command, env=env, check=False)
-    except KeyboardInterrupt:
-        pass
