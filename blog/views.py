@@ -109,7 +109,7 @@ class ListingPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context.get("page_obj")
-        number = page.number if page else 1
+        number = page.number if page is not None else 1
         title = self.get_page_title()
         if title and number > 1:
             title = f"{title}, page {number}"

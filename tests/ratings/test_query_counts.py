@@ -27,7 +27,7 @@ POST_PAGE = 16
 # categories and tags, and the sidebar's archive months, categories, tags and recent posts) and
 # 2 carry the ratings: the page's posts, whose rating figures and access come as subqueries of
 # that one query (ratings.selectors.with_ratings), and the top-rated sidebar block.
-HOME_PAGE = 11
+HOME_PAGE = 12
 # /top-rated/: the best-rated and the most-rated lists (2), site identity and the sidebar's
 # archive months, categories, tags and recent posts (5), and the top-rated sidebar block (1).
 TOP_RATED_PAGE = 9
@@ -36,8 +36,9 @@ TOP_RATED_PAGE = 9
 # rate limits (the address's and the address's on this post: each counter created if missing
 # and counted, 4), the locked aggregate (1), the reader's earlier score (1), the vote inserted
 # in its own savepoint (3) and the aggregate incremented (1); then the new figures and the
-# reader's scores for the answer (2) and the site identity for the widget's HTML (1).
-VOTE = 20
+# reader's scores for the answer (2) and the site identity for the widget's HTML (1); the
+# content generation moves (the next scheduled post's time and the update: 2, core.pagecache).
+VOTE = 22
 
 
 def cold(client):
