@@ -27,9 +27,11 @@ TOP_BLOCK_CANDIDATES_PER_PLACE = 2
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+@register.filter
 def shared_page(request) -> bool:
     """Whether this page is the one every anonymous reader gets (RATINGS_SHARED_PAGES): then it
-    shows no reader's state, which the widget fetches for itself."""
+    shows no reader's state, which the widget fetches for itself (so a project may cache the
+    widget for all of them)."""
     return bool(conf.get("RATINGS_SHARED_PAGES") and not request.user.is_authenticated)
 
 
