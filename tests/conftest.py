@@ -3,6 +3,7 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
+from django.core.signals import setting_changed
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -10,6 +11,23 @@ def run_leaves_no_files_behind():
     """The run's fallback media folder (config/settings/test.py) goes when the run ends."""
     yield
     shutil.rmtree(django_settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def settings_changes_empty_the_caches():
+    """Settings never change in a running site, so cached pages and fragments are not keyed by
+    them; a test that overrides one starts from cold caches, as a restarted site would."""
+
+    def forget(**kwargs):
+        for alias in ("default", "pages"):
+            try:
+                caches[alias].clear()
+            except Exception:  # a cache the test made unreachable on purpose
+                continue
+
+    setting_changed.connect(forget, dispatch_uid="tests.settings_changes_empty_the_caches")
+    yield
+    setting_changed.disconnect(dispatch_uid="tests.settings_changes_empty_the_caches")
 
 
 @pytest.fixture(autouse=True)
