@@ -56,7 +56,6 @@ def test_post_page_costs_the_same_queries_whatever_the_number_of_related_posts(
     with django_assert_num_queries(3):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="related-post"') == min(count - 1, 5)
 
 
 @pytest.mark.django_db
