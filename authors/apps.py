@@ -7,7 +7,10 @@ class AuthorsConfig(AppConfig):
 
     def ready(self):
         from authors import signals  # noqa: F401
+        from authors.models import AuthorProfile
         from blog.extensions import register_post_section
+        from core.pagecache import invalidates
 
         # The bio box under every post: "<Name> has <n> posts on <Site>".
         register_post_section("authors/_post_author_box.html", slot="after_body", order=30)
+        invalidates(AuthorProfile)

@@ -9,3 +9,10 @@ class BlogConfig(AppConfig):
         from blog import checks, figures, revisions, signals  # noqa: F401
 
         revisions.register()
+
+        from blog.models import Category, Post
+        from core import pagecache
+
+        # Posts, their categories and tags, and scheduled posts coming due change public pages.
+        pagecache.invalidates(Post, Category)
+        pagecache.register_due_source(Post.objects.next_due)

@@ -16,6 +16,16 @@ class PostQuerySet(models.QuerySet):
     def _public(self) -> models.Q:
         return models.Q(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_due(self):
+        """When the next scheduled post comes due (its publication time, after now), or None:
+        public pages change then without a write (core.pagecache)."""
+        return (
+            self.filter(status=self.model.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def editable_by(self, user) -> PostQuerySet:
         """Posts the user may open and edit in the admin: all of them with the permission to edit
         others' posts, else their own."""

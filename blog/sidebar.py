@@ -1,6 +1,7 @@
 """The sidebar every public page shows: the newest posts, the monthly archive, categories and tags
-with their published-post counts. Computed in four queries and cached until a post or category
-changes (or ten minutes pass, for scheduled posts coming due)."""
+with their published-post counts. Computed in four queries and cached under the content
+generation (core.pagecache), which moves when a post, category or tag changes or a scheduled post
+comes due, in every process at once."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from blog.models import Category, Post
+from core.pagecache import content_changed, fragment_key
 
 SIDEBAR_CACHE_KEY = "blog:sidebar"
 SIDEBAR_CACHE_SECONDS = 600
@@ -21,7 +23,8 @@ SIDEBAR_ARCHIVE_MONTHS = 12
 def sidebar_data() -> dict:
     """Categories and tags with published-post counts, the monthly archive and the newest posts
     (four queries, then cached)."""
-    data = cache.get(SIDEBAR_CACHE_KEY)
+    key = fragment_key(SIDEBAR_CACHE_KEY)
+    data = cache.get(key)
     if data is None:
         published = Post.objects.published()
         months, years = archive_summary(published.month_counts())
@@ -39,7 +42,7 @@ def sidebar_data() -> dict:
             "archive_months": months,
             "archive_years": years,
         }
-        cache.set(SIDEBAR_CACHE_KEY, data, SIDEBAR_CACHE_SECONDS)
+        cache.set(key, data, SIDEBAR_CACHE_SECONDS)
     return data
 
 
@@ -60,6 +63,6 @@ def archive_summary(month_counts) -> tuple[list[dict], list[dict]]:
 
 
 def sidebar_forget() -> None:
-    """Drop the cached sidebar; the next page computes it afresh (after bulk writes, which send
-    no signals)."""
-    cache.delete(SIDEBAR_CACHE_KEY)
+    """Make the next page compute the sidebar afresh (after bulk writes, which send no
+    signals): a new content generation, so every process's cached copy is left behind."""
+    content_changed()

@@ -1,8 +1,10 @@
 import datetime
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,20 +18,63 @@ from blog.models import Category, Post, PostRedirect
 from blog.search import MAX_QUERY_LENGTH, parse_query, search_posts
 from blog.sidebar import sidebar_data
 from core.models import SiteIdentity
+from core.pagecache import fragment_key
+from core.templatetags.fragments import FRAGMENT_SECONDS
 from ratings.selectors import with_ratings
 
 
 class PublishedPostListView(ListView):
-    """A paginated list of published posts; subclasses narrow it down."""
+    """A paginated list of published posts; subclasses narrow it down.
+
+    With ``cached_cards`` the list query only finds the page's posts; their cards come from the
+    fragment cache (``cards``), and only the posts whose card is not cached are loaded in full,
+    with their ratings, categories and tags: a page of cached cards costs two queries."""
 
     template_name = "blog/post_list.html"
     context_object_name = "posts"
+    cached_cards = True
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
+        if self.cached_cards:
+            return Post.objects.published().order_by("-published_at", "-pk")
         return with_ratings(Post.objects.published().for_listing())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.cached_cards:
+            context["cards"] = post_cards(context["object_list"].values_list("pk", flat=True))
+        return context
+
+
+@dataclass
+class PostCard:
+    """One post of a list: its cached card, or the post loaded in full to render it."""
+
+    pk: int
+    html: str | None = None
+    post: Post | None = None
+
+
+def post_cards(ids) -> list[PostCard]:
+    """The cards of these posts, in order: cached ones from one cache read, the others' posts in
+    one query (and two for their categories and tags)."""
+    keys = {fragment_key("card", pk): pk for pk in ids}
+    found = cache.get_many(list(keys))
+    missing = [pk for key, pk in keys.items() if key not in found]
+    loaded = {}
+    if missing:
+        posts = with_ratings(Post.objects.published().for_listing().filter(pk__in=missing))
+        loaded = {post.pk: post for post in posts}
+    cards = []
+    for key, pk in keys.items():
+        if key in found:
+            cards.append(PostCard(pk, html=found[key]))
+        elif pk in loaded:
+            cards.append(PostCard(pk, post=loaded[pk]))
+    return cards
 
 
 class FeedLink:
@@ -64,7 +109,7 @@ class ListingPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context.get("page_obj")
-        number = page.number if page else 1
+        number = page.number if page is not None else 1
         title = self.get_page_title()
         if title and number > 1:
             title = f"{title}, page {number}"
@@ -244,6 +289,7 @@ class SearchView(PublishedPostListView):
     to start from (recent posts, popular tags)."""
 
     template_name = "blog/search.html"
+    cached_cards = False  # results carry their passages
 
     def get_queryset(self):
         self.parsed = parse_query(self.request.GET.get("q", ""))
@@ -305,19 +351,12 @@ class PostDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
-        published = Post.objects.published().select_related("author")
-        categories = list(post.categories.all())
+        around = self.surroundings(post)
+        categories = around["categories"]
         canonical = self.request.build_absolute_uri(post.get_absolute_url())
         trail = [(c.name, c.get_absolute_url()) for c in categories[:1]]
         context = {
-            "previous_post": published.filter(published_at__lt=post.published_at)
-            .order_by("-published_at", "-pk")
-            .first(),
-            "next_post": published.filter(published_at__gt=post.published_at)
-            .order_by("published_at", "pk")
-            .first(),
-            "categories": categories,
-            "tags": list(post.tags.all()),
+            **around,
             "canonical_url": canonical,
             "page_title": post.title,
             "meta_description": seo.describe(post.summary),
@@ -327,6 +366,30 @@ class PostDetailView(DetailView):
             "share_links": seo.share_links(post.title, canonical),
         }
         return super().get_context_data(**context, **kwargs)
+
+    def surroundings(self, post) -> dict:
+        """The previous and next posts, categories and tags (four queries), kept under the
+        content generation (core.pagecache): they change only when content does."""
+        key = fragment_key("post-surroundings", post.pk)
+        found = cache.get(key)
+        if found is None:
+            found = post_surroundings(post)
+            cache.set(key, found, FRAGMENT_SECONDS)
+        return found
+
+
+def post_surroundings(post) -> dict:
+    published = Post.objects.published().select_related("author")
+    return {
+        "previous_post": published.filter(published_at__lt=post.published_at)
+        .order_by("-published_at", "-pk")
+        .first(),
+        "next_post": published.filter(published_at__gt=post.published_at)
+        .order_by("published_at", "pk")
+        .first(),
+        "categories": list(post.categories.all()),
+        "tags": list(post.tags.all()),
+    }
 
 
 class PostPreviewView(LoginRequiredMixin, PostDetailView):
@@ -345,6 +408,9 @@ class PostPreviewView(LoginRequiredMixin, PostDetailView):
         ):
             raise Http404("No post found")
         return post
+
+    def surroundings(self, post) -> dict:
+        return post_surroundings(post)  # a draft's, with a made-up date: never cached
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -10,4 +10,14 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core import signals  # noqa: F401
+        from django.conf import settings
+
+        from core import pagecache
+        from core.models import SiteIdentity
+
+        pagecache.invalidates(SiteIdentity)
+        for label in settings.PAGE_CACHE_INVALIDATING_MODELS:
+            try:
+                pagecache.invalidates(label)
+            except LookupError:  # an optional app that is not installed
+                continue

@@ -27,10 +27,13 @@ class SiteIdentity(models.Model):
     @classmethod
     def current(cls) -> "SiteIdentity":
         """The one identity row, from the cache when possible (saving it clears the cache)."""
-        identity = cache.get(SITE_IDENTITY_CACHE_KEY)
+        from core.pagecache import fragment_key
+
+        key = fragment_key(SITE_IDENTITY_CACHE_KEY)
+        identity = cache.get(key)
         if identity is None:
             identity = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(SITE_IDENTITY_CACHE_KEY, identity, 60 * 60)
+            cache.set(key, identity, 60 * 60)
         return identity
 
 
@@ -51,3 +54,20 @@ class SignInCounter(models.Model):
 
     def __str__(self):
         return f"{self.failures} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class ContentGeneration(models.Model):
+    """One row counting changes to what readers see (core.pagecache): cached pages and fragments
+    are keyed by its value, so a change makes every process and app server miss at once."""
+
+    value = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(help_text="When readers' content last changed.")
+    next_due = models.DateTimeField(
+        null=True, blank=True, help_text="When content changes by itself next (a scheduled post)."
+    )
+
+    class Meta:
+        verbose_name = "content generation"
+
+    def __str__(self):
+        return f"generation {self.value}"

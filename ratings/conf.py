@@ -49,6 +49,10 @@ DEFAULTS: dict = {
     "RATINGS_TOP_BLOCK_SIZE": 5,
     # The signed cookie that identifies an anonymous reader, and its lifetime in seconds.
     "RATINGS_COOKIE_NAME": "rating_reader",
+    # True: pages shown to anonymous readers carry nothing of the reader (their vote, a CSRF
+    # token), so one copy can be cached for all of them; the widget fetches the reader's state
+    # from the rate endpoint, and without JavaScript its form opens the rate page.
+    "RATINGS_SHARED_PAGES": False,
     "RATINGS_COOKIE_AGE": 60 * 60 * 24 * 730,
 }
 

@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from ratings import conf
@@ -10,7 +12,7 @@ from ratings.errors import InvalidScore, RatingError
 from ratings.forms import VoteForm
 from ratings.policy import rating_policy, target_resolve
 from ratings.readers import client_ip, ip_hash, reader_for, remember_reader
-from ratings.selectors import top_rated
+from ratings.selectors import rating_summary, top_rated
 from ratings.services import vote_cast
 
 
@@ -61,6 +63,34 @@ def vote(request, label: str, object_id: int):
         response = redirect(target.get_absolute_url() + "#rating")
     remember_reader(response, reader)
     return response
+
+
+@never_cache
+@require_GET
+def rate(request, label: str, object_id: int):
+    """The reader's own widget for one object, with a CSRF token: as JSON for the script on a
+    shared page (``{"html": …}``), else as a small page, which is where a shared page's form
+    leads without JavaScript (the choice made there is checked, and nothing is recorded until
+    the reader confirms it with a POST)."""
+    try:
+        target = target_resolve(label, object_id)
+        policy = rating_policy(target, user=request.user)
+    except RatingError as error:
+        return _error_response(request, error)
+    summary = rating_summary(policy, reader_key=reader_for(request).key)
+    if wants_json(request):
+        html = render_to_string("ratings/_widget.html", {"summary": summary}, request=request)
+        return JsonResponse({**summary.as_json(), "html": html})
+    form = VoteForm(policy=policy)
+    chosen = {}
+    for name, field in form.fields.items():
+        if name in request.GET:
+            try:
+                chosen[name] = field.clean(request.GET[name])
+            except ValidationError:
+                continue
+    context = {"summary": summary, "target": target, "chosen": chosen}
+    return render(request, "ratings/rate.html", context)
 
 
 class TopRatedView(TemplateView):

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.models import Post
+from core.pagecache import content_changed
 from related import conf, semantic
 from related.candidates import MemoryPostings, scored_candidates, with_meaning
 from related.index import Statistics as IndexStatistics
@@ -171,6 +172,7 @@ def related_rebuild(
         CorpusStatistics.objects.filter(pk=1).update(indexed_posts=len(post_ids))
     if len(post_ids) >= ANALYZE_FROM_POSTS:
         _refresh_planner_statistics()
+    content_changed()
     return len(post_ids)
 
 

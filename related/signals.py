@@ -14,6 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from blog.models import Post
+from core.pagecache import content_changed
 from related import services
 from related.models import RelatedPost, RelatedPostOverride
 
@@ -47,6 +48,8 @@ class Pending:
             services.related_refresh_for_post(post_id=post_id)
         for post_id in sorted(self.recompute - gone):
             services.related_recompute_list(post_id=post_id)
+        # The lists changed after the editor's commit moved the page cache's generation.
+        content_changed()
 
 
 _local = threading.local()

@@ -2,7 +2,9 @@ import shutil
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -12,12 +14,32 @@ def run_leaves_no_files_behind():
     shutil.rmtree(django_settings.MEDIA_ROOT, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def settings_changes_empty_the_caches():
+    """Settings never change in a running site, so cached pages and fragments are not keyed by
+    them; a test that overrides one starts from cold caches, as a restarted site would."""
+
+    def forget(**kwargs):
+        for alias in ("default", "pages"):
+            # Only memory caches: a Redis the test points at is shared with other test runs
+            # (such tests use a key prefix of their own).
+            if isinstance(caches[alias], LocMemCache):
+                caches[alias].clear()
+
+    setting_changed.connect(forget, dispatch_uid="tests.settings_changes_empty_the_caches")
+    yield
+    setting_changed.disconnect(dispatch_uid="tests.settings_changes_empty_the_caches")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with a cold cache, so query counts do not depend on test order."""
+    """Every test starts with cold caches (fragments and pages), so query counts do not depend
+    on test order."""
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

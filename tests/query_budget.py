@@ -10,12 +10,14 @@ from django.utils import timezone
 from blog.models import Category, Post
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory
 
-# Layout shared by every page: site identity (1), the sidebar (recent, archive months,
-# categories, tags: 4, cached together) and its top-rated block (1).
-FRAME = 6
-# A list of posts: count and page (2), then categories and tags of the page's posts (2); rating
-# summaries are annotated on the page's query.
-LIST = 4
+# Layout shared by every page: the content generation its caches are keyed by (1, read once per
+# request: core.pagecache), site identity (1), the sidebar (recent, archive months, categories,
+# tags: 4, cached together) and its top-rated block (1).
+FRAME = 7
+# A list of posts: count and the page's posts (2); with their cards not cached (blog.views
+# post_cards), the posts in full (1), then their categories and tags (2); rating summaries are
+# annotated on that query.
+LIST = 5
 
 
 def grow_content(n_posts: int, n_authors: int) -> None:

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page for an anonymous reader is answered before anything else runs; what
+    # it stores carries the headers the rest of the stack added (docs/caching.md).
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +160,65 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole pages for anonymous readers (core.pagecache): shared through Redis when there is one,
+# else kept by each process; exact either way, because their keys hold the content generation
+# read from the database on each request.
+CACHES["pages"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": "groupblog-pages",
+    "OPTIONS": {**CACHES["default"].get("OPTIONS", {})},
+}
+if not REDIS_URL:
+    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": 1000, "CULL_FREQUENCY": 4}
+    CACHES["pages"]["LOCATION"] = "pages"
+
+# The anonymous page cache (docs/caching.md): DJANGO_PAGE_CACHE=0 turns it off.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+# The public pages it may store, by URL name; other pages are always rendered.
+PAGE_CACHE_VIEWS = frozenset(
+    {
+        "blog:post_list",
+        "blog:post_detail",
+        "blog:archive_year",
+        "blog:archive_month",
+        "blog:category",
+        "blog:tag",
+        "blog:tag_index",
+        "blog:feed",
+        "blog:feed_rss",
+        "blog:category_feed",
+        "blog:category_feed_rss",
+        "blog:tag_feed",
+        "blog:tag_feed_rss",
+        "authors:list",
+        "authors:detail",
+        "authors:feed",
+        "authors:feed_rss",
+        "ratings:top_rated",
+        "sitemap",
+        "robots_txt",
+    }
+)
+# Cookies that make a request personal (besides the session and messages cookies): rendered.
+PAGE_CACHE_BYPASS_COOKIES: list[str] = []
+# How long a stored page is kept; any change makes it unreachable sooner.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600, minimum=1)
+# Cache-Control max-age of anonymous pages for browsers and a CDN in front; 0 (revalidate with
+# the ETag every time) keeps changes visible on the next view everywhere.
+PAGE_CACHE_MAX_AGE = env_int("DJANGO_PAGE_CACHE_MAX_AGE", 0, minimum=0)
+# Part of every cache key besides the digest of the code: change it to drop every stored page.
+PAGE_CACHE_VERSION = os.environ.get("DJANGO_PAGE_CACHE_VERSION", "")
+# Models whose changes readers see, for apps that cannot import core.pagecache.invalidates().
+PAGE_CACHE_INVALIDATING_MODELS = [
+    "auth.User",
+    "taggit.Tag",
+    "taggit.TaggedItem",
+    "ratings.Vote",
+    "ratings.RatingAggregate",
+    "ratings.RatingRule",
+    "ratings.RatingSet",
+    "ratings.Criterion",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,3 +325,6 @@ RATINGS_MODELS = {
 RATINGS_MODERATOR_GROUPS = ["Editors"]
 # The rate limit counts votes per client address under the site's one rule (core.client).
 RATINGS_CLIENT_IP = "core.client.client_ip"
+# Anonymous readers' pages are cached and shared (core.pagecache): the rating widget fetches
+# each reader's vote and token from the rate endpoint (docs/caching.md).
+RATINGS_SHARED_PAGES = True

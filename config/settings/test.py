@@ -8,6 +8,8 @@ from pathlib import Path
 from .dev import *  # noqa: F403
 
 DEBUG = False
+# Tests see what readers see: the page cache on, as in production.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)  # noqa: F405
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test writes uploads to its own folder (tests/conftest.py). This one only catches files

@@ -27,23 +27,40 @@ TOP_BLOCK_CANDIDATES_PER_PLACE = 2
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+@register.filter
+def shared_page(request) -> bool:
+    """Whether this page is the one every anonymous reader gets (RATINGS_SHARED_PAGES): then it
+    shows no reader's state, which the widget fetches for itself (so a project may cache the
+    widget for all of them)."""
+    return bool(conf.get("RATINGS_SHARED_PAGES") and not request.user.is_authenticated)
+
+
 def summary_for(request, obj) -> RatingSummary | None:
-    """The object's summary for this request's reader, computed once per object and request
-    (the widget and the JSON-LD share it); None when the object cannot be rated."""
+    """The object's summary for this request's reader (for nobody in particular on a shared
+    page), computed once per object and request (the widget and the JSON-LD share it); None
+    when the object cannot be rated."""
     if not hasattr(obj, "_rating_summary"):
         try:
             policy = rating_policy(obj, user=request.user)
         except NotRatable:
             obj._rating_summary = None
         else:
-            obj._rating_summary = rating_summary(policy, reader_key=reader_for(request).key)
+            reader = None if shared_page(request) else reader_for(request).key
+            obj._rating_summary = rating_summary(policy, reader_key=reader)
     return obj._rating_summary
 
 
 @register.inclusion_tag("ratings/_widget.html", takes_context=True)
 def rating_widget(context, obj) -> dict:
-    """The rating form and figures for one object (four queries, whatever the vote count)."""
-    return {"summary": summary_for(context["request"], obj), "request": context["request"]}
+    """The rating form and figures for one object (three or four queries, whatever the vote
+    count). On a shared page the form carries no token and asks the rate page; the script
+    swaps in the reader's own widget."""
+    request = context["request"]
+    return {
+        "summary": summary_for(request, obj),
+        "request": request,
+        "deferred": shared_page(request),
+    }
 
 
 @register.inclusion_tag("ratings/_summary.html")
@@ -114,6 +131,15 @@ def top_rated_block(label: str | None = None) -> dict:
 def rating_average(average: float | None) -> str:
     """A star average as everywhere else on the site ("4.2"), for lists of annotated objects."""
     return average_text(average)
+
+
+@register.filter
+def initial_score(criterion, chosen) -> int | None:
+    """The choice to check for a criterion: the one the reader just picked (the rate page), else
+    their stored vote."""
+    if chosen and criterion.field_name in chosen:
+        return chosen[criterion.field_name]
+    return criterion.your_score
 
 
 @register.filter

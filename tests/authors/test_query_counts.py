@@ -24,8 +24,9 @@ def test_author_page_costs_the_same_with_more_content(client, db, django_assert_
 def test_author_feeds_cost_the_same_with_more_content(client, db, django_assert_num_queries):
     grow_content(n_posts=12, n_authors=2)
     username = Post.objects.published().first().author.username
-    # the profile, identity, the newest change (ETag), posts, categories, tags; no layout
-    expected = 6
+    # the content generation, the profile, identity, the newest change (ETag), posts,
+    # categories, tags; no layout
+    expected = 7
     for url in (f"/author/{username}/feed/", f"/author/{username}/feed/rss/"):
         assert_fixed_cost(client, django_assert_num_queries, url, expected)
     grow_content(n_posts=30, n_authors=6)

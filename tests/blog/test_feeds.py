@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from core.models import SiteIdentity
+from core.pagecache import content_changed
 from tests.blog.test_pages import png_upload
 from tests.factories import AuthorProfileFactory, CategoryFactory, PostFactory, UserFactory
 
@@ -245,6 +246,7 @@ def test_unchanged_feed_answers_304_until_a_post_changes(
 def test_a_post_leaving_the_feed_changes_its_etag(client, blog):
     etag = fetch(client, "/feed/")["ETag"]
     Post.objects.filter(pk=blog["plain"].pk).update(status=Post.Status.DRAFT)
+    content_changed()  # a bulk write sends no signal: it says so itself (core.pagecache)
     assert client.get("/feed/", headers={"if-none-match": etag}).status_code == 200
 
 

@@ -29,13 +29,14 @@ from tests.query_budget import FRAME, LIST, assert_fixed_cost, grow_content
         ("/category/cat-0/", FRAME + LIST + 1),  # the category
         ("/tag/common/", FRAME + LIST + 1),  # the tag
         ("/tags/", FRAME + 1),  # every tag with its count
-        # Feeds have no layout: identity, the newest change (ETag), posts, categories, tags
-        ("/feed/", 5),
-        ("/feed/rss/", 5),
-        ("/category/cat-0/feed/", 5 + 1),  # the category
-        ("/category/cat-0/feed/rss/", 5 + 1),
-        ("/tag/common/feed/", 5 + 1),  # the tag
-        ("/tag/common/feed/rss/", 5 + 1),
+        # Feeds have no layout: the content generation, identity, the newest change (ETag),
+        # posts, categories, tags
+        ("/feed/", 6),
+        ("/feed/rss/", 6),
+        ("/category/cat-0/feed/", 6 + 1),  # the category
+        ("/category/cat-0/feed/rss/", 6 + 1),
+        ("/tag/common/feed/", 6 + 1),  # the tag
+        ("/tag/common/feed/rss/", 6 + 1),
     ],
 )
 def test_list_pages_cost_the_same_with_more_content(
@@ -93,11 +94,11 @@ def test_review_queue_costs_the_same_with_more_posts_in_review(
     url = reverse("admin:blog_post_review")
     # session and user (2), the user's own and groups' permissions (2), the counts (1), the
     # three queues with their authors and profiles (3; the latest submission and request are
-    # subqueries), the site identity (1).
+    # subqueries), the site identity and the content generation it is keyed by (2).
     for n in (2, 7):
         review_content(n)
         cache.clear()
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["pending"]) == len(response.context["changes"])
@@ -110,9 +111,9 @@ def test_index_summary_costs_one_query(client, editor, django_assert_num_queries
         review_content(n)
         total += n
         cache.clear()
-        # session and user (2), permissions (2), the counts (1), the site identity (1), the
-        # recent actions (1)
-        with django_assert_num_queries(7):
+        # session and user (2), permissions (2), the counts (1), the site identity and the
+        # content generation it is keyed by (2), the recent actions (1)
+        with django_assert_num_queries(8):
             html = client.get(reverse("admin:index")).content.decode()
         assert f'<span class="count">{total}</span> pending review' in html
 

@@ -210,24 +210,23 @@ def test_quickstart_leaves_existing_posts_and_admin_password_alone():
 
 
 def test_quickstart_serves_on_the_given_address_unless_told_not_to(monkeypatch):
-    real_call_command = quickstart.call_command
     served = []
 
-    def fake_call_command(name, *args, **kwargs):
-        if name == "runserver":
-            served.append((args, kwargs))
-        else:
-            real_call_command(name, *args, **kwargs)
+    def fake_run(command, env, check):
+        served.append((command[3:], env["DJANGO_DEBUG"], env["DJANGO_SERVE_MEDIA"]))
 
-    monkeypatch.setattr(quickstart, "call_command", fake_call_command)
+    monkeypatch.setattr(quickstart.subprocess, "run", fake_run)
     PostFactory()
 
     run_quickstart("--no-serve")
     assert served == []
 
     output = run_quickstart("--addrport", "127.0.0.1:8510")
-    assert served == [(("127.0.0.1:8510",), {"use_reloader": False})]
+    # Readers' view: Django's server with DEBUG off (themed error pages, the page cache on),
+    # uploads served by Django.
+    assert served == [(["runserver", "127.0.0.1:8510", "--noreload"], "0", "1")]
     assert "http://127.0.0.1:8510/admin/" in output
+    assert "DEBUG off, the page cache on" in output
 
 
 def test_quickstart_rejects_a_bad_address_before_changing_anything():

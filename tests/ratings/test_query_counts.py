@@ -15,28 +15,30 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 # Budgets: counted once (on SQLite and PostgreSQL alike) with a cold cache, as a first visit
 # after a deploy sees it; each test checks the same literal number with few and with many votes
-# or posts, so a query per vote or per post would fail it.
+# or posts, so a query per vote or per post would fail it. Every request reads the content
+# generation its cached pages and fragments are keyed by once (core.pagecache): 1 in each.
 
 # The post page: 10 queries are the blog's (the post, its categories, the previous and next
 # posts, its tags, site identity, and the sidebar's archive months, categories, tags and recent
 # posts), 1 the related posts', and 4 the ratings app's: the overrides, the criteria and the
 # aggregates (the widget and the JSON-LD share them), and the top-rated sidebar block.
-POST_PAGE = 15
+POST_PAGE = 16
 # The home page: 8 are the blog's (the post count for pagination, site identity, the page's
 # categories and tags, and the sidebar's archive months, categories, tags and recent posts) and
 # 2 carry the ratings: the page's posts, whose rating figures and access come as subqueries of
 # that one query (ratings.selectors.with_ratings), and the top-rated sidebar block.
-HOME_PAGE = 10
+HOME_PAGE = 12
 # /top-rated/: the best-rated and the most-rated lists (2), site identity and the sidebar's
 # archive months, categories, tags and recent posts (5), and the top-rated sidebar block (1).
-TOP_RATED_PAGE = 8
+TOP_RATED_PAGE = 9
 # A vote: resolve the post (1), its overrides and criteria (2), then one transaction (inside
 # the test's own, a savepoint and its release: 2) holding whether the reader is new (1), the
 # rate limits (the address's and the address's on this post: each counter created if missing
 # and counted, 4), the locked aggregate (1), the reader's earlier score (1), the vote inserted
 # in its own savepoint (3) and the aggregate incremented (1); then the new figures and the
-# reader's scores for the answer (2) and the site identity for the widget's HTML (1).
-VOTE = 19
+# reader's scores for the answer (2) and the site identity for the widget's HTML (1); the
+# content generation moves (the next scheduled post's time and the update: 2, core.pagecache).
+VOTE = 22
 
 
 def cold(client):
@@ -114,19 +116,20 @@ def admin_rows(settings):
 
 
 # Each admin changelist page costs the same whatever its row count: the session, the user and
-# their permissions (user, groups) = 4, the filters' choices, two counts (filtered and total),
-# the page's rows with their content type, criterion, rating set and user joined in, then the
-# objects the rows are about in one query per content type (ratings.admin.TargetChangeList).
+# their permissions (user, groups) and the content generation = 5, the filters' choices, two
+# counts (filtered and total), the page's rows with their content type, criterion, rating set
+# and user joined in, then the objects the rows are about in one query per content type
+# (ratings.admin.TargetChangeList).
 CHANGELIST_BUDGETS = {
-    # 4 + "rated object" filter and the titles of its posts (2) + rating-set filter (1)
+    # 5 + "rated object" filter and the titles of its posts (2) + rating-set filter (1)
     # + counts (2) + votes (1) + their posts (1) + date hierarchy: first/last date and days (2)
-    "vote": 13,
-    # 4 + content-type, rating-set and criterion filters (3) + counts (2) + statistics (1)
+    "vote": 14,
+    # 5 + content-type, rating-set and criterion filters (3) + counts (2) + statistics (1)
     # + their posts (1)
-    "ratingaggregate": 11,
-    # 4 + content-type and rating-set filters (2) + counts (2) + overrides (1) + the posts and
+    "ratingaggregate": 12,
+    # 5 + content-type and rating-set filters (2) + counts (2) + overrides (1) + the posts and
     # the categories they apply to (2)
-    "ratingrule": 11,
+    "ratingrule": 12,
 }
 
 

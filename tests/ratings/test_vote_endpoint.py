@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from ratings.models import RatingAggregate, RatingRule, Vote
@@ -28,7 +29,7 @@ def test_csrf_token_is_required(post):
 
 def test_form_post_with_csrf_token_votes_and_redirects_back_with_a_message(post):
     client = Client(enforce_csrf_checks=True)
-    page = client.get(post.get_absolute_url())
+    page = client.get(reverse("ratings:rate", args=["blog.post", post.pk]), {"score": "4"})
     token = page.context["csrf_token"]
     response = client.post(vote_url(post), {"score": "4", "csrfmiddlewaretoken": str(token)})
     assert response.status_code == 302

@@ -116,7 +116,9 @@ def first_revision(world: World):
 ACTIONS = {
     "vote": Action(
         role=None,
-        form_page=lambda w: w.post.get_absolute_url(),
+        # The post page is shared by every anonymous reader and carries no token: the rate page
+        # (which the widget's script reads, and the form opens without JavaScript) does.
+        form_page=lambda w: reverse("ratings:rate", args=["blog.post", w.post.pk]),
         url=lambda w: reverse("ratings:vote", args=["blog.post", w.post.pk]),
         data=lambda c, w: {"score": "4"},
         happened=lambda w: Vote.objects.count() == 2,
@@ -386,7 +388,7 @@ def test_same_request_from_the_sites_own_form_goes_through(world, name):
 
 def test_vote_sent_by_script_carries_the_token_in_a_header(world):
     client = browser(world, None)
-    token = token_from(client, world.post.get_absolute_url())
+    token = token_from(client, reverse("ratings:rate", args=["blog.post", world.post.pk]))
     url = reverse("ratings:vote", args=["blog.post", world.post.pk])
     refused = client.post(url, {"score": "4"}, HTTP_ACCEPT="application/json")
     assert refused.status_code == 403 and Vote.objects.count() == 1
@@ -400,7 +402,7 @@ def test_vote_over_https_from_another_sites_page_is_refused(world):
     """Over HTTPS, Django also checks the Referer: a form on another site cannot post a vote
     even when the browser sends no Origin header."""
     client = browser(world, None)
-    token = token_from(client, world.post.get_absolute_url())
+    token = token_from(client, reverse("ratings:rate", args=["blog.post", world.post.pk]))
     url = reverse("ratings:vote", args=["blog.post", world.post.pk])
     data = {"score": "4", "csrfmiddlewaretoken": token}
     response = client.post(url, data, secure=True, HTTP_REFERER="https://evil.example/page")

@@ -1,4 +1,7 @@
+import contextlib
+import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -91,8 +94,11 @@ class Command(BaseCommand):
         if no_serve:
             self.stdout.write(f"Start the server with: {command_line()} runserver {addrport}")
             return
-        self.stdout.write("Starting the development server; stop it with Ctrl-C.")
-        call_command("runserver", addrport, use_reloader=False)
+        self.stdout.write(
+            "Serving the site as readers see it (DEBUG off, the page cache on); stop it with "
+            f"Ctrl-C. For development, with debug pages: {command_line()} runserver"
+        )
+        serve(addrport)
 
     def admin_ensure(self) -> str | None:
         """Create the admin superuser with a random password and return it; None if it exists."""
@@ -102,3 +108,20 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(16)
         User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
         return password
+
+
+def serve(addrport: str) -> None:
+    """Django's server in a child process with DEBUG off, so the quick start shows what readers
+    get: the site's own error pages and the page cache (docs/caching.md). Static files come from
+    the apps (WhiteNoise's finders, config/settings/dev.py) and uploads from Django."""
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SERVE_MEDIA": "1"}
+    command = [
+        sys.executable,
+        "-c",
+        "from config.manage import main; main()",
+        "runserver",
+        addrport,
+        "--noreload",
+    ]
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(command, env=env, check=False)

@@ -1,6 +1,7 @@
 /* Reader ratings: progressive enhancement of the rating form. Without this file the form posts
-   normally and the server redirects back with a message; with it the vote is sent with fetch and
-   the widget is replaced in place by the server's fresh rendering. */
+   normally and the server redirects back with a message (on a shared page it first opens the
+   rate page, which carries the token); with it the vote is sent with fetch and the widget is
+   replaced in place by the server's fresh rendering. */
 (function () {
   "use strict";
 
@@ -74,5 +75,29 @@
     }
   }
 
-  document.querySelectorAll("[data-rating]").forEach(enhance);
+  // A page shared by every anonymous reader (RATINGS_SHARED_PAGES) holds no reader's state and
+  // no CSRF token: its form only opens the rate page. Fetch this reader's widget (their vote,
+  // a token) and put it in place; until it arrives, or if it cannot, the plain form works.
+  function load(widget) {
+    fetch(widget.getAttribute("data-rating-state"), {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || !body.html) return;
+        var holder = document.createElement("div");
+        holder.innerHTML = body.html.trim();
+        var fresh = holder.querySelector("[data-rating]");
+        if (!fresh) return;
+        widget.replaceWith(fresh);
+        enhance(fresh);
+      })
+      .catch(function () {});
+  }
+
+  document.querySelectorAll("[data-rating]").forEach(function (widget) {
+    if (widget.hasAttribute("data-rating-state")) load(widget);
+    else enhance(widget);
+  });
 })();

@@ -1,0 +1,42 @@
+"""``{% fragment "name" part … %}…{% endfragment %}``: a piece of a page rendered once per content
+generation (core.pagecache) and then read from the cache, by every page that shows it (a post's
+card on the home, tag, category and author pages). It must not hold anything personal (a CSRF
+token, a message, a reader's vote): the same copy is shown to everyone."""
+
+from django import template
+from django.core.cache import cache
+
+from core.pagecache import fragment_key
+
+register = template.Library()
+
+# Fragments outlive no content change (their keys hold the generation); this only bounds how
+# long an unread one occupies the cache.
+FRAGMENT_SECONDS = 3600
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist = nodelist
+        self.name = name
+        self.parts = parts
+
+    def render(self, context):
+        key = fragment_key(self.name.resolve(context), *(p.resolve(context) for p in self.parts))
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, FRAGMENT_SECONDS)
+        return html
+
+
+@register.tag
+def fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
