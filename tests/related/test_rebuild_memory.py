@@ -1,0 +1,64 @@
+"""The rebuild holds every post's entry compactly (flat arrays, terms numbered once) and streams
+posts in chunks; long posts score on their kept terms, so they get full lists too."""
+
+import pytest
+
+from related.candidates import MemoryPostings
+from related.models import RelatedPost
+from related.rebuild import related_rebuild
+from tests.factories import PostFactory
+
+
+def test_memory_postings_give_back_what_was_added():
+    memory = MemoryPostings()
+    memory.add(7, {"cipher": 0.5, "#tag:crypto": 0.2, "key": 0.1}, ["#tag:crypto", "cipher"])
+    memory.add(3, {"cipher": 0.25, "garden": 0.9}, ["cipher"])
+    assert memory.vector(7) == {"cipher": 0.5, "#tag:crypto": 0.2, "key": 0.1}
+    assert memory.lookup(7) == ["#tag:crypto", "cipher"]
+    assert memory.post_ids() == [3, 7]
+    assert memory.terms() == {"cipher", "#tag:crypto", "key", "garden"}
+    postings = memory.lookup_postings(["cipher", "unknown"])
+    assert sorted(postings["cipher"]) == [(3, 0.25), (7, 0.5)]
+    assert "unknown" not in postings
+    assert memory.weights([3], ["cipher"]) == {3: {"cipher": 0.25, "garden": 0.9}}
+
+
+def test_memory_postings_store_a_few_bytes_per_term():
+    memory = MemoryPostings()
+    for pk in range(2000):
+        memory.add(pk, {f"term{pk % 300}-{i}": 0.1 * i for i in range(50)}, [])
+    stored = memory._term_of.itemsize + memory._weight_of.itemsize
+    assert len(memory._term_of) == 100_000 and stored <= 12
+
+
+@pytest.mark.django_db
+def test_rebuild_in_small_chunks_gives_the_lists_of_one_big_chunk(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.RELATED_POSTS_AUTO_REBUILD_MAX_POSTS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(12):
+            topic = ["cipher keys escrow", "ballot voter audit", "grid outage scada"][n % 3]
+            PostFactory(title=f"Note {n} on {topic}", body=f"{topic} and more {topic}.")
+    related_rebuild(chunk_size=1000)
+    whole = sorted(RelatedPost.objects.values_list("post_id", "related_id", "rank", "score"))
+    related_rebuild(chunk_size=5)
+    assert sorted(RelatedPost.objects.values_list("post_id", "related_id", "rank", "score")) == (
+        whole
+    )
+    assert whole
+
+
+@pytest.mark.django_db
+def test_long_posts_get_full_lists(django_capture_on_commit_callbacks):
+    def own_words(n):  # hundreds of words of its own, far beyond the kept terms
+        return " ".join(f"topic{n}word{i}" for i in range(400))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            PostFactory(title=f"Garden {n}", body="Tomatoes and beans.")
+        posts = [
+            PostFactory(title=f"Kernel tracing {n}", body=f"Kernel tracing probes. {own_words(n)}")
+            for n in range(7)
+        ]
+    assert RelatedPost.objects.filter(post=posts[0]).count() >= 5
