@@ -14,7 +14,8 @@ def create_missing(apps, schema_editor):
     profiles = []
     for user in missing.iterator(chunk_size=500):
         full_name = f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}".strip()
-        username = getattr(user, User.USERNAME_FIELD)
+        # Historical models have no USERNAME_FIELD: Django's user model names it "username".
+        username = str(getattr(user, getattr(User, "USERNAME_FIELD", "username"), user.pk))
         profiles.append(
             AuthorProfile(
                 user=user,
