@@ -218,6 +218,7 @@ PAGE_CACHE_INVALIDATING_MODELS = [
     "ratings.RatingRule",
     "ratings.RatingSet",
     "ratings.Criterion",
+    "images.Image",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
