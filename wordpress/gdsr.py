@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.models import Post
+from core.pagecache import content_changed
 from ratings import conf as ratings_conf
 from ratings.errors import RatingError
 from ratings.models import Criterion, RatingAggregate, RatingRule, RatingSet, Vote
@@ -180,6 +181,8 @@ class GDSRImport:
             raise GDSRError(str(exc)) from exc
         except RatingError as exc:
             raise GDSRError(exc.message) from exc
+        if not self.dry_run:
+            content_changed()  # the votes were written in bulk, without signals
         return self.report
 
     # --- reading ---------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from authors.models import AuthorProfile
+from core.pagecache import content_changed
 from blog.models import Category, Post, PostRedirect, unique_slug
 from blog.roles import CONTRIBUTORS_GROUP
 from blog.search import search_index_update
@@ -255,6 +256,8 @@ class WordPressImport:
             for image in self.written:
                 media.image_discard(image)
         else:
+            # Bulk writes send no signals: cached pages start again from the imported blog.
+            content_changed()
             self._password_links()
         return self.report
 
