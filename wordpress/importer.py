@@ -43,11 +43,11 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from authors.models import AuthorProfile
-from core.pagecache import content_changed
 from blog.models import Category, Post, PostRedirect, unique_slug
 from blog.roles import CONTRIBUTORS_GROUP
 from blog.search import search_index_update
 from blog.signals import index_refiled_post, index_saved_post
+from core.pagecache import content_changed
 from wordpress import media, wxr
 from wordpress.addresses import address_key
 from wordpress.content import convert_body, original_path, split_credit, uploads_path
