@@ -137,7 +137,7 @@
   }
 
   // The Markdown editor's toolbar button, once window.GroupblogEditor exists (it may appear
-  // after this script: the editor announces itself with a "groupblog-editor:ready" event).
+  // after this script: the editor announces itself with a "groupblog:editor-ready" event).
   function registerWithEditor() {
     if (registered || !chooserUrl || !(window.GroupblogEditor && window.GroupblogEditor.registerButton)) {
       return false;
@@ -168,7 +168,7 @@
     row.insertAdjacentElement("afterend", plainBar);
   }
 
-  document.addEventListener("groupblog-editor:ready", registerWithEditor);
+  document.addEventListener("groupblog:editor-ready", registerWithEditor);
 
   document.addEventListener("DOMContentLoaded", function () {
     var widgets = document.querySelectorAll("[data-image-chooser]");
