@@ -39,7 +39,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
@@ -376,12 +376,16 @@ class PageCacheMiddleware:
         if not storable(request, response):
             return personal_headers(request, response)
         content = response.content
+        # A view's own validators (a feed's newest change) are kept; else the page's digest
+        # and the time its generation started.
+        own_modified = parse_http_date_safe(response.get("Last-Modified", ""))
         entry = Entry(
             status=response.status_code,
             headers=[(k, v) for k, v in response.items() if k.lower() not in OWN_HEADERS],
             content=content,
-            etag=f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
-            last_modified=int(current.changed_at.timestamp()),
+            etag=response.get("ETag")
+            or f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
+            last_modified=own_modified or int(current.changed_at.timestamp()),
         )
         _cache_set(full_key, entry)
         _public_headers(response, entry)
