@@ -8,20 +8,19 @@ from core.cache import FaultTolerantRedisCache
 from core.models import SiteIdentity
 from tests.factories import PostFactory
 
-DOWN_REDIS = {
-    "default": {
-        "BACKEND": "core.cache.FaultTolerantRedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
+DOWN = {
+    "BACKEND": "core.cache.FaultTolerantRedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
 }
-UP_REDIS = {
-    "default": {
-        "BACKEND": "core.cache.FaultTolerantRedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/9",
-        "KEY_PREFIX": "groupblog-tests",
-    }
+UP = {
+    "BACKEND": "core.cache.FaultTolerantRedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/9",
+    "KEY_PREFIX": "groupblog-tests",
 }
+# The page cache (core.pagecache) shares the outage: its own alias on the same server.
+DOWN_REDIS = {"default": DOWN, "pages": {**DOWN, "KEY_PREFIX": "groupblog-tests-pages"}}
+UP_REDIS = {"default": UP, "pages": {**UP, "KEY_PREFIX": "groupblog-tests-pages"}}
 
 
 @pytest.fixture

@@ -95,13 +95,20 @@
   }
 
   // A figure is a paragraph of its own: blank lines around it unless already there.
-  function insertIntoTextarea(textarea, text) {
-    var start = textarea.selectionStart, end = textarea.selectionEnd;
-    var before = textarea.value.slice(0, start), after = textarea.value.slice(end);
+  // A figure is a paragraph of its own: blank lines around it, as many as the text needs.
+  function asParagraph(textarea, text) {
+    var before = textarea.value.slice(0, textarea.selectionStart);
+    var after = textarea.value.slice(textarea.selectionEnd);
     var prefix = !before ? "" : before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
     var suffix = !after ? "\n" : after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+    return prefix + text + suffix;
+  }
+
+  function insertIntoTextarea(textarea, text) {
+    var start = textarea.selectionStart, end = textarea.selectionEnd;
+    var block = asParagraph(textarea, text);
     textarea.focus();
-    textarea.setRangeText(prefix + text + suffix, start, end, "end");
+    textarea.setRangeText(block, start, end, "end");
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
@@ -149,7 +156,9 @@
       label: "Image",
       title: "Insert an image from the media library",
       action: function (editor) {
-        chooseForBody(function (markdown) { editor.insertAtCursor("\n\n" + markdown + "\n\n"); });
+        chooseForBody(function (markdown) {
+          editor.insertAtCursor(asParagraph(editor.textarea, markdown));
+        });
       },
     });
     return true;
