@@ -224,6 +224,8 @@ GRANTED = {
         "blog.post": {"view", "add", "change", "delete"},
         "blog.category": {"view"},
         "authors.authorprofile": {"view", "change"},
+        # Their own pictures only (object-level: tests/images/test_admin.py).
+        "images.image": {"view", "add", "change", "delete"},
     },
     "Editors": {
         "blog.post": {"view", "add", "change", "delete"},
@@ -234,6 +236,7 @@ GRANTED = {
         "ratings.ratingaggregate": {"view"},
         "ratings.ratingset": {"view", "add", "change", "delete"},
         "ratings.ratingrule": {"view", "add", "change", "delete"},
+        "images.image": {"view", "add", "change", "delete"},
     },
 }
 OWNER_ONLY = {"auth.user", "auth.group", "core.siteidentity"}
