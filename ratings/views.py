@@ -55,7 +55,9 @@ def vote(request, label: str, object_id: int):
     thanks = "Thank you — your rating was saved."
     if wants_json(request):
         html = render_to_string(
-            "ratings/_widget.html", {"summary": summary, "message": thanks}, request=request
+            "ratings/_widget.html",
+            {"summary": summary, "message": thanks, "chosen": {}},
+            request=request,
         )
         response = JsonResponse({**summary.as_json(), "message": thanks, "html": html})
     else:
@@ -79,7 +81,9 @@ def rate(request, label: str, object_id: int):
         return _error_response(request, error)
     summary = rating_summary(policy, reader_key=reader_for(request).key)
     if wants_json(request):
-        html = render_to_string("ratings/_widget.html", {"summary": summary}, request=request)
+        html = render_to_string(
+            "ratings/_widget.html", {"summary": summary, "chosen": {}}, request=request
+        )
         return JsonResponse({**summary.as_json(), "html": html})
     form = VoteForm(policy=policy)
     chosen = {}

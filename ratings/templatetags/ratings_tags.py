@@ -60,6 +60,7 @@ def rating_widget(context, obj) -> dict:
         "summary": summary_for(request, obj),
         "request": request,
         "deferred": shared_page(request),
+        "chosen": {},  # the widget checks the reader's stored vote (the rate page passes a pick)
     }
 
 
