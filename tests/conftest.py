@@ -1,4 +1,6 @@
 import shutil
+import threading
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -31,6 +33,56 @@ def settings_changes_empty_the_caches():
     setting_changed.connect(forget, dispatch_uid="tests.settings_changes_empty_the_caches")
     yield
     setting_changed.disconnect(dispatch_uid="tests.settings_changes_empty_the_caches")
+
+
+class RequestsInFlight:
+    """Counts the requests a live server is handling, from Django's own request signals."""
+
+    def __init__(self):
+        self.count = 0
+        self.last_change = time.monotonic()
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count -= 1
+            self.last_change = time.monotonic()
+
+    def wait_until_quiet(self, quiet=0.5, limit=15.0):
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.count <= 0 and time.monotonic() - self.last_change >= quiet:
+                    return
+            time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def live_server_finishes_its_requests(request):
+    """A browser closed at a test's end still sends what the page sends on leaving (the autosave
+    beacon, the editing notice's release). The live server must finish those before the test's
+    tables are emptied: on PostgreSQL a TRUNCATE waiting behind such a request deadlocks."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    # Requested here so that its teardown (emptying the tables) runs after this one's.
+    request.getfixturevalue("transactional_db")
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started, dispatch_uid="tests.requests_in_flight.start")
+    request_finished.connect(in_flight.finished, dispatch_uid="tests.requests_in_flight.end")
+    try:
+        yield
+        in_flight.wait_until_quiet()
+    finally:
+        request_started.disconnect(dispatch_uid="tests.requests_in_flight.start")
+        request_finished.disconnect(dispatch_uid="tests.requests_in_flight.end")
 
 
 @pytest.fixture(autouse=True)
