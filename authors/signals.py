@@ -2,13 +2,14 @@
 posts are indexed again (in the same transaction). A new account gets its author profile."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from authors.models import AuthorProfile
 from authors.services import profile_ensure
 from blog.models import Post
 from blog.search import search_index_update
+from blog.versions import posts_shown_changed
 
 
 @receiver(post_save, sender=AuthorProfile, dispatch_uid="authors.profile_saved_search")
@@ -31,3 +32,11 @@ def give_new_user_a_profile(sender, instance, created, raw=False, **kwargs):
     authors.0004 or the first time the profile admin opens."""
     if created and not raw:
         profile_ensure(user=instance)
+
+
+@receiver(post_save, sender=AuthorProfile, dispatch_uid="authors.profile_saved_versions")
+@receiver(post_delete, sender=AuthorProfile, dispatch_uid="authors.profile_deleted_versions")
+def stamp_posts_of_renamed_author(sender, instance, raw=False, **kwargs):
+    """Cards show the author's display name: the author's posts are stamped (blog.versions)."""
+    if not raw:
+        posts_shown_changed(Post.objects.filter(author_id=instance.user_id))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class BlogConfig(AppConfig):
@@ -6,7 +7,7 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import checks, figures, revisions, signals  # noqa: F401
+        from blog import checks, figures, revisions, signals, versions  # noqa: F401
 
         revisions.register()
 
@@ -16,3 +17,16 @@ class BlogConfig(AppConfig):
         # Posts, their categories and tags, and scheduled posts coming due change public pages.
         pagecache.invalidates(Post, Category)
         pagecache.register_due_source(Post.objects.next_due)
+        # Versioned fragments (post cards) follow these by the posts' stamps (blog.versions) and
+        # their rating figures, so a vote or an edit leaves other posts' cards cached.
+        pagecache.fragments_follow(
+            Post,
+            Category,
+            Post.categories.through,
+            "taggit.Tag",
+            "taggit.TaggedItem",
+            settings.AUTH_USER_MODEL,
+            "images.Image",
+            "ratings.Vote",
+            "ratings.RatingAggregate",
+        )

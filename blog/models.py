@@ -145,6 +145,11 @@ class Post(models.Model):
     # Optimistic locking: one more on every save. A form carries the version it was opened at and
     # a save based on an older one is refused (blog.locking), so no edit silently undoes another.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When something the post's cached card shows last changed: the post itself, or (stamped by
+    # blog.versions) its author's names, a category, a tag or its featured picture. Cards are
+    # keyed by it (core.pagecache.versioned_key); a time, not a counter, so a database restored
+    # from a backup never meets a card cached after the backup was taken.
+    shown_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -171,10 +176,11 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.shown_changed_at = timezone.now()
         if not self._state.adding:
             self.version = (self.version or 0) + 1
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "shown_changed_at"}
         made_slug = not self.slug
         if made_slug:
             self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))

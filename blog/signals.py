@@ -1,4 +1,5 @@
-"""Decoupled side effects only: cache invalidation and keeping the search index current.
+"""Decoupled side effects only: keeping the search index current (the page cache follows posts
+and categories through core.pagecache.invalidates, cards through blog.versions).
 
 The search index is written in the same transaction as the change, so a rollback takes both
 back. Bulk operations send no signals: they call ``blog.search.search_index_update`` (or run
@@ -13,19 +14,10 @@ from taggit.models import Tag, TaggedItem
 
 from blog.models import Category, Post
 from blog.search import search_index_remove, search_index_update
-from blog.sidebar import sidebar_forget
 
 M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
 # A user's name as posts show it when the author has no profile.
 NAME_FIELDS = {"first_name", "last_name", "username"}
-
-
-@receiver(post_save, sender=Post, dispatch_uid="blog.post_saved_sidebar")
-@receiver(post_delete, sender=Post, dispatch_uid="blog.post_deleted_sidebar")
-@receiver(post_save, sender=Category, dispatch_uid="blog.category_saved_sidebar")
-@receiver(post_delete, sender=Category, dispatch_uid="blog.category_deleted_sidebar")
-def forget_cached_sidebar(sender, **kwargs):
-    sidebar_forget()
 
 
 @receiver(post_save, sender=Post, dispatch_uid="blog.post_saved_search")

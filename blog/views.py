@@ -18,7 +18,7 @@ from blog.models import Category, Post, PostRedirect
 from blog.search import MAX_QUERY_LENGTH, parse_query, search_posts
 from blog.sidebar import sidebar_data
 from core.models import SiteIdentity
-from core.pagecache import fragment_key
+from core.pagecache import fragment_key, versioned_key
 from core.templatetags.fragments import FRAGMENT_SECONDS
 from ratings.selectors import with_ratings
 
@@ -26,9 +26,10 @@ from ratings.selectors import with_ratings
 class PublishedPostListView(ListView):
     """A paginated list of published posts; subclasses narrow it down.
 
-    With ``cached_cards`` the list query only finds the page's posts; their cards come from the
+    With ``cached_cards`` the list query only finds the page's posts with the versions of what
+    their cards show (the post's stamp and its rating figures); their cards come from the
     fragment cache (``cards``), and only the posts whose card is not cached are loaded in full,
-    with their ratings, categories and tags: a page of cached cards costs two queries."""
+    with their categories and tags: a page of cached cards costs two queries."""
 
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -39,29 +40,48 @@ class PublishedPostListView(ListView):
 
     def get_queryset(self):
         if self.cached_cards:
-            return Post.objects.published().order_by("-published_at", "-pk")
+            return with_ratings(Post.objects.published()).order_by("-published_at", "-pk")
         return with_ratings(Post.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.cached_cards:
-            context["cards"] = post_cards(context["object_list"].values_list("pk", flat=True))
+            context["cards"] = post_cards(context["object_list"].values_list(*CARD_VERSIONS))
         return context
+
+
+# What a post's card shows changes exactly when one of these does: the post's stamp (its own
+# edits, its author's name, categories, tags and picture: blog.versions) and the rating figures
+# the card prints (annotated by ratings.selectors.with_ratings).
+CARD_VERSIONS = (
+    "pk",
+    "shown_changed_at",
+    "rating_count",
+    "rating_average",
+    "rating_up_share",
+    "rating_access",
+)
 
 
 @dataclass
 class PostCard:
-    """One post of a list: its cached card, or the post loaded in full to render it."""
+    """One post of a list: its cached card, or the post loaded in full to render it and the key
+    to store it under."""
 
     pk: int
+    key: str
     html: str | None = None
     post: Post | None = None
 
 
-def post_cards(ids) -> list[PostCard]:
-    """The cards of these posts, in order: cached ones from one cache read, the others' posts in
-    one query (and two for their categories and tags)."""
-    keys = {fragment_key("card", pk): pk for pk in ids}
+def card_key(pk, shown_changed_at, *figures) -> str:
+    return versioned_key("card", pk, int(shown_changed_at.timestamp() * 1_000_000), *figures)
+
+
+def post_cards(rows) -> list[PostCard]:
+    """The cards of these posts (rows of ``CARD_VERSIONS``), in order: cached ones from one
+    cache read, the others' posts in one query (and two for their categories and tags)."""
+    keys = {card_key(*row): row[0] for row in rows}
     found = cache.get_many(list(keys))
     missing = [pk for key, pk in keys.items() if key not in found]
     loaded = {}
@@ -71,9 +91,9 @@ def post_cards(ids) -> list[PostCard]:
     cards = []
     for key, pk in keys.items():
         if key in found:
-            cards.append(PostCard(pk, html=found[key]))
+            cards.append(PostCard(pk, key, html=found[key]))
         elif pk in loaded:
-            cards.append(PostCard(pk, post=loaded[pk]))
+            cards.append(PostCard(pk, key, post=loaded[pk]))
     return cards
 
 

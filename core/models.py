@@ -57,14 +57,20 @@ class SignInCounter(models.Model):
 
 
 class ContentGeneration(models.Model):
-    """One row counting changes to what readers see (core.pagecache): cached pages and fragments
-    are keyed by its value, so a change makes every process and app server miss at once."""
+    """One row counting changes to what readers see (core.pagecache): cached pages are keyed by
+    its value, so a change makes every process and app server miss at once; fragments keyed by
+    their own versions also hold the fragment generation."""
 
     value = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(help_text="When readers' content last changed.")
     next_due = models.DateTimeField(
         null=True, blank=True, help_text="When content changes by itself next (a scheduled post)."
     )
+    # Fragments keyed by their own versions (a post's card) follow the changes those versions
+    # track; every other change (bulk writes, rating settings, the site identity) also starts a
+    # new fragment generation: the value and the time it was reached.
+    fragments_value = models.BigIntegerField(default=0)
+    fragments_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "content generation"

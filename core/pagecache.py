@@ -59,12 +59,20 @@ class Generation:
     value: int
     changed_at: datetime
     next_due: datetime | None
+    fragments_value: int = 0
+    fragments_changed_at: datetime | None = None
 
     @property
     def token(self) -> str:
         """The value with the time it was reached: a database restored from a backup (whose
         counter went back) never meets the pages cached after the backup was taken."""
         return f"{self.value}.{int(self.changed_at.timestamp() * 1_000_000)}"
+
+    @property
+    def fragments_token(self) -> str:
+        """The fragment generation: moved by changes that versioned fragments do not follow."""
+        when = self.fragments_changed_at
+        return f"{self.fragments_value}.{int(when.timestamp() * 1_000_000) if when else 0}"
 
 
 _current: contextvars.ContextVar[Generation | None] = contextvars.ContextVar(
@@ -75,6 +83,8 @@ _in_request: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "pagecache_in_request", default=False
 )
 _due_sources: list[Callable[[], datetime | None]] = []
+# Models whose changes versioned fragments follow by their own keys (``fragments_follow``).
+_followed: set[type[Model]] = set()
 
 
 # -- The generation ---------------------------------------------------------------------------
@@ -117,42 +127,59 @@ def _read() -> Generation | None:
 
     row = (
         ContentGeneration.objects.filter(pk=1)
-        .values_list("value", "changed_at", "next_due")
+        .values_list("value", "changed_at", "next_due", "fragments_value", "fragments_changed_at")
         .first()
     )
     return None if row is None else Generation(*row)
 
 
-def _bump(*, expected: int | None = None) -> None:
-    """Move the generation on; with ``expected``, only if no other process did it first (a
-    due time passing is seen by many requests at once)."""
+def _bump(*, expected: int | None = None, fragments: bool = False) -> None:
+    """Move the generation on (and the fragment generation with ``fragments``); with
+    ``expected``, only if no other process did it first (a due time passing is seen by many
+    requests at once)."""
     from core.models import ContentGeneration
 
     now = timezone.now()
     due = next_due()
+    changes = {"value": F("value") + 1, "changed_at": now, "next_due": due}
+    if fragments:
+        changes.update(fragments_value=F("value") + 1, fragments_changed_at=now)
     rows = ContentGeneration.objects.filter(pk=1)
     if expected is not None:
         rows = rows.filter(value=expected)
-    if rows.update(value=F("value") + 1, changed_at=now, next_due=due) or expected is not None:
+    if rows.update(**changes) or expected is not None:
         return
     try:
         with transaction.atomic():
-            ContentGeneration.objects.create(pk=1, value=1, changed_at=now, next_due=due)
+            ContentGeneration.objects.create(
+                pk=1,
+                value=1,
+                changed_at=now,
+                next_due=due,
+                fragments_value=1,
+                fragments_changed_at=now,
+            )
     except IntegrityError:  # another process created it meanwhile
-        ContentGeneration.objects.filter(pk=1).update(
-            value=F("value") + 1, changed_at=now, next_due=due
-        )
+        ContentGeneration.objects.filter(pk=1).update(**changes)
 
 
 def _bump_after_commit() -> None:
     _current.set(None)
+    _bump(fragments=True)
+
+
+def _bump_pages_after_commit() -> None:
+    _current.set(None)
     _bump()
 
 
-def content_changed(*, using: str | None = None) -> None:
+def content_changed(*, using: str | None = None, fragments: bool = True) -> None:
     """Say that what readers see has changed: the generation moves when the current
     transaction commits (at once outside one), so no reader can cache the old content under
-    the new generation. Call it after writes that send no signals (bulk updates, imports)."""
+    the new generation. Call it after writes that send no signals (bulk updates, imports).
+
+    ``fragments=False`` only for changes every versioned fragment follows by its own key
+    (``fragments_follow``): pages are rendered again, fragments of unchanged content are kept."""
     _current.set(None)
     connection = transaction.get_connection(using)
     # Outside a transaction, move at once. Inside a test case's transaction, which never
@@ -160,22 +187,33 @@ def content_changed(*, using: str | None = None) -> None:
     if not connection.in_atomic_block or getattr(
         connection.atomic_blocks[0], "_from_testcase", False
     ):
-        _bump()
+        _bump(fragments=fragments)
         return
-    if not any(callback is _bump_after_commit for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_bump_after_commit, using=using)
+    callback = _bump_after_commit if fragments else _bump_pages_after_commit
+    registered = {c for _, c, _ in connection.run_on_commit}
+    if _bump_after_commit not in registered and callback not in registered:
+        transaction.on_commit(callback, using=using)
 
 
 def _changed(sender, **kwargs) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= IGNORED_UPDATE_FIELDS:
         return
-    content_changed(using=kwargs.get("using"))
+    content_changed(using=kwargs.get("using"), fragments=sender not in _followed)
 
 
 def _changed_m2m(sender, action, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
-        content_changed(using=kwargs.get("using"))
+        content_changed(using=kwargs.get("using"), fragments=sender not in _followed)
+
+
+def fragments_follow(*models: type[Model] | str) -> None:
+    """Say that every fragment keyed by ``versioned_key`` showing these models' rows follows
+    their changes through its own versions (blog.versions stamps the posts that show a renamed
+    category): their saves still move the page generation, not the fragment generation. A
+    many-to-many field's through model is named on its own."""
+    for model in models:
+        _followed.add(apps.get_model(model) if isinstance(model, str) else model)
 
 
 def invalidates(*models: type[Model] | str) -> None:
@@ -203,6 +241,14 @@ def fragment_key(name: str, *parts) -> str:
     and code version, so it changes exactly when content (or the deployed code) does."""
     joined = ":".join(str(part) for part in parts)
     return f"frag:{code_version()}:{generation().token}:{name}:{joined}"
+
+
+def versioned_key(name: str, *versions) -> str:
+    """A cache key for a fragment whose parts are versions of everything it shows (a post's
+    card: the post's stamp and its rating figures): it outlives changes to other content and
+    changes with the fragment generation (bulk writes, settings) and the deployed code."""
+    joined = ":".join(str(part) for part in versions)
+    return f"vfrag:{code_version()}:{generation().fragments_token}:{name}:{joined}"
 
 
 # -- The page cache -----------------------------------------------------------------------------

@@ -48,8 +48,9 @@ class Pending:
             services.related_refresh_for_post(post_id=post_id)
         for post_id in sorted(self.recompute - gone):
             services.related_recompute_list(post_id=post_id)
-        # The lists changed after the editor's commit moved the page cache's generation.
-        content_changed()
+        # The lists changed after the editor's commit move the page cache's generation; post
+        # cards do not show them, so cached cards stay.
+        content_changed(fragments=False)
 
 
 _local = threading.local()

@@ -1,7 +1,9 @@
 """``{% fragment "name" part … %}…{% endfragment %}``: a piece of a page rendered once per content
-generation (core.pagecache) and then read from the cache, by every page that shows it (a post's
-card on the home, tag, category and author pages). It must not hold anything personal (a CSRF
-token, a message, a reader's vote): the same copy is shown to everyone."""
+generation (core.pagecache) and then read from the cache, by every page that shows it.
+``{% stored_fragment key %}…{% endstored_fragment %}`` stores a piece under a key its view made
+from the versions of what it shows (``core.pagecache.versioned_key``: a post's card on the home,
+tag, category and author pages). Neither may hold anything personal (a CSRF token, a message, a
+reader's vote): the same copy is shown to everyone."""
 
 from django import template
 from django.core.cache import cache
@@ -16,13 +18,19 @@ FRAGMENT_SECONDS = 3600
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, parts):
+    def __init__(self, nodelist, name, parts, *, keyed=False):
         self.nodelist = nodelist
         self.name = name
         self.parts = parts
+        self.keyed = keyed
 
     def render(self, context):
-        key = fragment_key(self.name.resolve(context), *(p.resolve(context) for p in self.parts))
+        if self.keyed:
+            key = self.name.resolve(context)
+        else:
+            key = fragment_key(
+                self.name.resolve(context), *(p.resolve(context) for p in self.parts)
+            )
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
@@ -40,3 +48,13 @@ def fragment(parser, token):
     return FragmentNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
+
+
+@register.tag
+def stored_fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% stored_fragment %} needs one key.")
+    nodelist = parser.parse(("endstored_fragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), [], keyed=True)

@@ -349,11 +349,18 @@ def test_a_scheduled_post_appears_when_its_time_comes(world, store, monkeypatch)
 
 
 def test_a_change_committed_by_another_process_is_seen(world, store):
-    """The other process wrote without signals here and moved the generation: this process
-    keeps nothing that would hide it."""
+    """The other process wrote without signals here and moved the generation (as its
+    ``content_changed()`` does: pages and fragments): this process keeps nothing that would
+    hide it."""
     view("/")
     Post.objects.filter(pk=world.pk).update(title="Changed elsewhere")
-    ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1, changed_at=timezone.now())
+    now = timezone.now()
+    ContentGeneration.objects.filter(pk=1).update(
+        value=F("value") + 1,
+        changed_at=now,
+        fragments_value=F("value") + 1,
+        fragments_changed_at=now,
+    )
     assert "Changed elsewhere" in view("/").content.decode()
 
 

@@ -1,0 +1,155 @@
+"""Post cards are cached under the versions of what they show (blog.views.post_cards and
+blog.versions): a change to one post, its author, its terms or its rating makes only the cards
+that show it render again; the others stay cached, and every card shown is current."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from taggit.models import Tag
+
+from authors.models import AuthorProfile
+from blog.models import Category, Post
+from blog.views import CARD_VERSIONS, post_cards
+from core import pagecache
+from ratings.selectors import with_ratings
+from tests.factories import CategoryFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def posts(settings):
+    settings.PAGE_CACHE = False  # the pages themselves rendered each time: cards are measured
+    category = CategoryFactory(name="Surveillance")
+    shown = PostFactory(title="Spyware markets", categories=[category], tags=["spyware"])
+    other = PostFactory(title="Export rules", categories=[CategoryFactory()], tags=["trade"])
+    return shown, other
+
+
+def card_keys() -> dict[int, str]:
+    pagecache._current.set(None)  # the generation as the next request reads it
+    rows = with_ratings(Post.objects.published()).values_list(*CARD_VERSIONS)
+    return {card.pk: card.key for card in post_cards(rows)}
+
+
+def home() -> str:
+    return Client().get("/").content.decode()
+
+
+def edit(shown):
+    shown.title = "Spyware markets, revised"
+    shown.save()
+    return "Spyware markets, revised"
+
+
+def vote(shown):
+    Client().post(
+        reverse("ratings:vote", args=["blog.post", shown.pk]),
+        {"score": "5"},
+        HTTP_ACCEPT="application/json",
+    )
+    return "(1)"
+
+
+def profile_change(shown):
+    profile = AuthorProfile.objects.get(user=shown.author)
+    profile.display_name = "Grace Hopper"
+    profile.save()
+    return "Grace Hopper"
+
+
+def profile_removed(shown):
+    user = get_user_model().objects.get(pk=shown.author_id)
+    user.first_name, user.last_name = "Ada", "Byron"
+    user.save()
+    AuthorProfile.objects.filter(user=user).delete()
+    return "Ada Byron"
+
+
+def category_rename(shown):
+    category = Category.objects.get(name="Surveillance")
+    category.name = "Mass surveillance"
+    category.save()
+    return "Mass surveillance"
+
+
+def category_deleted(shown):
+    Category.objects.get(name="Surveillance").delete()
+    return None
+
+
+def filed_from_the_category(shown):
+    Category.objects.create(name="Privacy", slug="privacy").posts.add(shown)
+    return ">Privacy<"
+
+
+def tag_rename(shown):
+    tag = Tag.objects.get(name="spyware")
+    tag.name = "stalkerware"
+    tag.save()
+    return "#stalkerware"
+
+
+def retagged(shown):
+    shown.tags.add("zero-days")
+    return "#zero-days"
+
+
+EVENTS = [
+    edit,
+    vote,
+    profile_change,
+    profile_removed,
+    category_rename,
+    category_deleted,
+    filed_from_the_category,
+    tag_rename,
+    retagged,
+]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=[e.__name__ for e in EVENTS])
+def test_a_change_renders_only_the_cards_that_show_it(posts, event):
+    shown, other = posts
+    page = home()
+    before = card_keys()
+    assert all(cache.get(key) for key in before.values())  # both cards stored
+    expected = event(shown)
+    after = card_keys()
+    assert after[shown.pk] != before[shown.pk]
+    assert after[other.pk] == before[other.pk]  # still cached, still current
+    changed = home()
+    assert changed != page
+    if expected:
+        assert expected in changed
+    assert cache.get(after[shown.pk]) is not None
+
+
+def test_category_deleted_leaves_the_card(posts):
+    shown, _ = posts
+    category_deleted(shown)
+    assert ">Surveillance<" not in home()
+
+
+def test_bulk_writes_make_every_card_render_after_content_changed(posts):
+    shown, other = posts
+    home()
+    before = card_keys()
+    Post.objects.filter(pk=other.pk).update(title="Imported title")
+    assert card_keys() == before  # no signal: no way to know
+    pagecache.content_changed()
+    after = card_keys()
+    assert after[shown.pk] != before[shown.pk] and after[other.pk] != before[other.pk]
+    assert "Imported title" in home()
+
+
+def test_a_vote_keeps_the_fragment_generation(posts):
+    shown, _ = posts
+    start = pagecache.generation()
+    vote(shown)
+    pagecache._current.set(None)
+    now = pagecache.generation()
+    assert now.value > start.value  # pages are rendered again
+    assert now.fragments_token == start.fragments_token  # other fragments stay
