@@ -1,7 +1,7 @@
 """Posts' ``shown_changed_at`` stamps: a post's card (core.pagecache.versioned_key) shows the post,
-its author's name, its categories, its tags and its featured picture, so a change to any of them
-stamps the posts that show it, in the same transaction as the change (a rollback takes both back).
-Rating figures need no stamp: cards are keyed by the figures themselves (blog.views.post_cards).
+its author's name, its categories, its tags, its featured picture and its rating figures, so a
+change to any of them stamps the posts that show it, in the same transaction as the change (a
+rollback takes both back).
 
 Changes of these models then move only the page generation (``fragments_follow``): the other
 posts' cards stay cached. Bulk writes send no signals: they call ``content_changed()``, which
@@ -17,7 +17,9 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from blog.models import Category, Post
+from core.pagecache import content_changed
 from images.models import Image
+from ratings.signals import rating_changed
 
 M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
 # A user's name as cards show it when the author has no profile, and the author page's address.
@@ -89,3 +91,11 @@ def author_renamed(sender, instance, created=False, raw=False, **kwargs):
 def picture_changed(sender, instance, raw=False, created=False, **kwargs):
     if not raw and not created:
         posts_shown_changed(Post.objects.filter(featured=instance))
+
+
+@receiver(rating_changed, sender=Post, dispatch_uid="blog.rating_changed_versions")
+def rating_figures_changed(sender, object_id, **kwargs):
+    """A vote, a changed vote (which saves no row: the vote service updates in place), deleted
+    votes or rebuilt counts: the post's card and every page showing its figures."""
+    posts_shown_changed([object_id])
+    content_changed(fragments=False)

@@ -26,10 +26,10 @@ from ratings.selectors import with_ratings
 class PublishedPostListView(ListView):
     """A paginated list of published posts; subclasses narrow it down.
 
-    With ``cached_cards`` the list query only finds the page's posts with the versions of what
-    their cards show (the post's stamp and its rating figures); their cards come from the
-    fragment cache (``cards``), and only the posts whose card is not cached are loaded in full,
-    with their categories and tags: a page of cached cards costs two queries."""
+    With ``cached_cards`` the list query only finds the page's posts with the stamp of what
+    their cards show; their cards come from the fragment cache (``cards``), and only the posts
+    whose card is not cached are loaded in full, with their ratings, categories and tags: a page
+    of cached cards costs two queries."""
 
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -40,7 +40,7 @@ class PublishedPostListView(ListView):
 
     def get_queryset(self):
         if self.cached_cards:
-            return with_ratings(Post.objects.published()).order_by("-published_at", "-pk")
+            return Post.objects.published().order_by("-published_at", "-pk")
         return with_ratings(Post.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
@@ -50,17 +50,10 @@ class PublishedPostListView(ListView):
         return context
 
 
-# What a post's card shows changes exactly when one of these does: the post's stamp (its own
-# edits, its author's name, categories, tags and picture: blog.versions) and the rating figures
-# the card prints (annotated by ratings.selectors.with_ratings).
-CARD_VERSIONS = (
-    "pk",
-    "shown_changed_at",
-    "rating_count",
-    "rating_average",
-    "rating_up_share",
-    "rating_access",
-)
+# What a post's card shows changes exactly when its stamp does (its own edits, its author's name,
+# categories, tags, picture and rating figures: blog.versions); rating rules and bulk writes
+# start a new fragment generation (core.pagecache).
+CARD_VERSIONS = ("pk", "shown_changed_at")
 
 
 @dataclass
@@ -74,8 +67,8 @@ class PostCard:
     post: Post | None = None
 
 
-def card_key(pk, shown_changed_at, *figures) -> str:
-    return versioned_key("card", pk, int(shown_changed_at.timestamp() * 1_000_000), *figures)
+def card_key(pk, shown_changed_at) -> str:
+    return versioned_key("card", pk, int(shown_changed_at.timestamp() * 1_000_000))
 
 
 def post_cards(rows) -> list[PostCard]:
@@ -434,10 +427,6 @@ class PostPreviewView(LoginRequiredMixin, PostDetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not self.object.is_public:
-            # As readers will see it once published: the author box counts this post too (a
-            # first post's preview said "… has 0 posts").
-            self.object.author_post_count += 1
         if self.object.published_at is None:
             self.object.published_at = timezone.now()
         return self.render_to_response(self.get_context_data(object=self.object, is_preview=True))

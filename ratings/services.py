@@ -32,6 +32,7 @@ from ratings.models import Criterion, RatingAggregate, RatingSet, Vote
 from ratings.policy import RatingPolicy, rating_policy
 from ratings.querysets import AggregateKey
 from ratings.selectors import rating_summary
+from ratings.signals import rating_changed
 from ratings.summaries import RatingSummary
 
 
@@ -99,7 +100,7 @@ def vote_cast(
             .exists()
         ):
             raise AlreadyVoted("Someone on your network has already rated this.")
-        added = False
+        added = changed = False
         # Lock in a fixed order (criterion id) so two multi-criteria ballots cannot deadlock.
         for criterion in sorted(policy.criteria, key=lambda c: c.pk):
             score = scores[criterion.key]
@@ -120,6 +121,7 @@ def vote_cast(
                     RatingAggregate.objects.filter(pk=aggregate.pk).update(
                         total=F("total") + (score - previous)
                     )
+                    changed = True
                 continue
             try:
                 with transaction.atomic():
@@ -133,7 +135,7 @@ def vote_cast(
                     )
             except IntegrityError as exc:  # the same reader in two tabs at the same instant
                 raise AlreadyVoted("Your vote is already being recorded.") from exc
-            added = True
+            added = changed = True
             RatingAggregate.objects.filter(pk=aggregate.pk).update(
                 count=F("count") + 1, total=F("total") + score
             )
@@ -141,6 +143,8 @@ def vote_cast(
             # The same reader's other request (a double click) saved their vote first and this
             # one replaced it: one reader, counted once.
             rate_limits_refund(limits=counted)
+        if changed:
+            rating_changed.send(sender=type(target), object_id=target.pk)
     return rating_summary(policy, reader_key=reader_key)
 
 
@@ -181,6 +185,9 @@ def _recount(keys: Iterable[AggregateKey] | None) -> list[Drift]:
             RatingAggregate.objects.filter(pk=row.pk).update(count=now[0], total=now[1])
         if before != now:
             drifts.append(Drift(*key, stored=before, actual=now))
+            model = ContentType.objects.get_for_id(key[0]).model_class()
+            if model is not None:
+                rating_changed.send(sender=model, object_id=key[1])
     return drifts
 
 

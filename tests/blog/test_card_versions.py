@@ -13,7 +13,6 @@ from authors.models import AuthorProfile
 from blog.models import Category, Post
 from blog.views import CARD_VERSIONS, post_cards
 from core import pagecache
-from ratings.selectors import with_ratings
 from tests.factories import CategoryFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ def posts(settings):
 
 def card_keys() -> dict[int, str]:
     pagecache._current.set(None)  # the generation as the next request reads it
-    rows = with_ratings(Post.objects.published()).values_list(*CARD_VERSIONS)
+    rows = Post.objects.published().values_list(*CARD_VERSIONS)
     return {card.pk: card.key for card in post_cards(rows)}
 
 
@@ -51,6 +50,17 @@ def vote(shown):
         HTTP_ACCEPT="application/json",
     )
     return "(1)"
+
+
+def revote(shown):
+    reader = Client()
+    url = reverse("ratings:vote", args=["blog.post", shown.pk])
+    reader.post(url, {"score": "5"}, HTTP_ACCEPT="application/json")
+    home()
+    before = card_keys()[shown.pk]
+    reader.post(url, {"score": "2"}, HTTP_ACCEPT="application/json")  # saves no row
+    assert card_keys()[shown.pk] != before
+    return "2.0"
 
 
 def profile_change(shown):
@@ -100,6 +110,7 @@ def retagged(shown):
 EVENTS = [
     edit,
     vote,
+    revote,
     profile_change,
     profile_removed,
     category_rename,

@@ -270,6 +270,18 @@ def vote(world):
     return world.get_absolute_url(), "(1 vote cast)"
 
 
+def revote(world):
+    """A reader changing their score saves no row (the vote service updates in place)."""
+    reader = Client()
+    url = reverse("ratings:vote", args=["blog.post", world.pk])
+    reader.post(url, {"score": "5"}, HTTP_ACCEPT="application/json")
+    another_process()
+    view(world.get_absolute_url())
+    assert state(view(world.get_absolute_url())) == "hit"
+    reader.post(url, {"score": "2"}, HTTP_ACCEPT="application/json")
+    return world.get_absolute_url(), "2.0"
+
+
 def profile_change(world):
     profile = AuthorProfile.objects.get(user=world.author)
     profile.display_name = "Grace Hopper"
@@ -318,6 +330,7 @@ EVENTS = [
     unpublish,
     delete,
     vote,
+    revote,
     profile_change,
     category_rename,
     tag_rename,
