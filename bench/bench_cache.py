@@ -6,10 +6,13 @@ loopback) four times in a row and loads the home, a post and a tag page through 
 - ``cache on``: the page cache answers (after a warm-up);
 - ``cache off``: ``DJANGO_PAGE_CACHE=0``, every request renders (fragments warm, as between
   changes);
-- ``cache off, cold``: the same, with the content generation moved before every request, so
-  nothing cached helps (the first view after a change);
-- ``before``: the code of another git revision (``--baseline``, default ``origin`` of this
-  branch: main), which had no page cache;
+- ``cache off, after a vote``: the same, with the page generation moved before every request as
+  a vote on another post (or any change that versioned fragments follow) moves it: the page and
+  the fragments keyed by the generation render, the post cards stay cached;
+- ``cache off, cold``: the same, with the fragment generation moved too before every request, so
+  nothing cached helps (the first view after a bulk write or a rating setting change);
+- ``before``: the code of another git revision (``--baseline``, default the last revision
+  before the page cache), which had no page cache;
 - ``floor``: a bare ``django-admin startproject`` with one view answering "Hello, world".
 
 For each: requests per second, p50 / p99 latency, and the server's CPU time per request (the
@@ -37,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
+# The last revision before the page cache and the cheaper renders (issue "Fast for every reader").
+BEFORE_PAGE_CACHE = "81ccb77"
 
 FLOOR_VIEW = """
 from django.http import HttpResponse
@@ -85,7 +90,7 @@ def client(args) -> list[float]:
     latencies = []
     for _ in range(count):
         if bump:
-            bump_generation()
+            bump_generation(fragments=bump == "cold")
         start = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", path, headers={"Host": "localhost"})
@@ -101,15 +106,18 @@ def client(args) -> list[float]:
 _bump_connection = None
 
 
-def bump_generation():
-    """Move the content generation as another process's write would (core.pagecache)."""
+def bump_generation(*, fragments: bool):
+    """Move the content generation as another process's write would (core.pagecache): the page
+    generation alone (a vote), or the fragment generation with it (a bulk write)."""
     global _bump_connection
     import sqlite3
 
     if _bump_connection is None:
         _bump_connection = sqlite3.connect(os.environ["BENCH_DB"], timeout=30)
+    also = ", fragments_value = value + 1, fragments_changed_at = datetime('now')"
     _bump_connection.execute(
         "UPDATE core_contentgeneration SET value = value + 1, changed_at = datetime('now')"
+        + (also if fragments else "")
     )
     _bump_connection.commit()
 
@@ -163,7 +171,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--database", help="an existing, migrated SQLite file (no seeding)")
-    parser.add_argument("--baseline", default="main", help="git revision measured as 'before'")
+    parser.add_argument(
+        "--baseline", default=BEFORE_PAGE_CACHE, help="git revision measured as 'before'"
+    )
     parser.add_argument("--requests", type=int, default=400, help="requests a page, rendering")
     parser.add_argument("--cached-requests", type=int, default=2000, help="… from the cache")
     parser.add_argument("--connections", type=int, default=8)
@@ -171,6 +181,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8191)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     database = Path(args.database) if args.database else workdir / "bench.sqlite3"
     os.environ["BENCH_DB"] = str(database)
@@ -241,10 +252,12 @@ def main() -> None:
         tag = re.search(r'href="(/tag/[^"]+/)"', home).group(1)
         pages = {"post": post, "home": "/", "tag": tag}
 
+        off_env = {**prod_env, "DJANGO_PAGE_CACHE": "0"}
         runs = [
             ("cache on", ROOT, prod_env, args.cached_requests, False),
-            ("cache off", ROOT, {**prod_env, "DJANGO_PAGE_CACHE": "0"}, args.requests, False),
-            ("cache off, cold", ROOT, {**prod_env, "DJANGO_PAGE_CACHE": "0"}, args.requests, True),
+            ("cache off", ROOT, off_env, args.requests, False),
+            ("cache off, after a vote", ROOT, off_env, args.requests, "vote"),
+            ("cache off, cold", ROOT, off_env, args.requests, "cold"),
             (f"before ({args.baseline})", before_dir, before_env, args.requests, False),
         ]
         results = {}
@@ -265,23 +278,29 @@ def main() -> None:
         finally:
             server.stop()
 
+        load_after = os.getloadavg()
         print(
-            f"\nSQLite, {args.workers} gunicorn sync workers, {args.connections} connections; "
+            f"\nload average (1, 5, 15 min) at the start: {load_before[0]:.2f}, "
+            f"{load_before[1]:.2f}, {load_before[2]:.2f}; at the end: {load_after[0]:.2f}, "
+            f"{load_after[1]:.2f}, {load_after[2]:.2f}"
+        )
+        print(
+            f"SQLite, {args.workers} gunicorn sync workers, {args.connections} connections; "
             f"server CPU ms per request (gunicorn processes' user+system time / requests)"
         )
         print(
-            f"{'page':<6} {'mode':<18} {'CPU ms':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'page':<6} {'mode':<24} {'CPU ms':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
             f"{'req/s of floor':>15}"
         )
         for page in pages:
             for name, *_ in runs:
                 r = results[(name, page)]
                 print(
-                    f"{page:<6} {name:<18} {r['cpu']:>7.2f} {r['rate']:>7.0f} {r['p50']:>7.1f} "
+                    f"{page:<6} {name:<24} {r['cpu']:>7.2f} {r['rate']:>7.0f} {r['p50']:>7.1f} "
                     f"{r['p99']:>7.1f} {r['rate'] / floor['rate']:>14.0%}"
                 )
         print(
-            f"{'floor':<6} {'hello world':<18} {floor['cpu']:>7.2f} {floor['rate']:>7.0f} "
+            f"{'floor':<6} {'hello world':<24} {floor['cpu']:>7.2f} {floor['rate']:>7.0f} "
             f"{floor['p50']:>7.1f} {floor['p99']:>7.1f} {1:>14.0%}"
         )
         print("\nworker memory after the run (MB RSS):")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower, TruncMonth
 from django.utils import timezone
 
@@ -86,10 +86,10 @@ class PostQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> PostQuerySet:
-        """The post page: author with profile and the author's published post count."""
-        return self.select_related(
-            "author", "author__profile", "author__profile__avatar_picture", "featured"
-        ).annotate(author_post_count=published_count_for_author(OuterRef("author")))
+        """The post page: author with profile (for the name) and the featured picture. The author
+        box's avatar and post count are read when it is rendered (authors' post_author_box), in
+        the page's cached sections: most renders need neither."""
+        return self.select_related("author", "author__profile", "featured")
 
     def in_category(self, category) -> PostQuerySet:
         """Posts filed under the category."""

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site_identity",
+                "core.context_processors.site_links",
             ],
         },
     },
@@ -140,7 +141,10 @@ def database_config() -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         }
-        config["CONN_MAX_AGE"] = 0
+        # Kept open between requests like any database's: opening one (with the pragmas above)
+        # cost about as much as answering a cached page.
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

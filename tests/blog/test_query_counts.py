@@ -51,10 +51,11 @@ def test_list_pages_cost_the_same_with_more_content(
 def test_post_page_costs_the_same_with_more_content(client, db, django_assert_num_queries):
     grow_content(n_posts=12, n_authors=2)
     post = Post.objects.published().order_by("pk")[5]
-    # post with author, profile and count (1), previous and next (2), categories and tags (2),
-    # the rating widget: rules, criteria and aggregates (3), the stored related posts (1) and, as
-    # none were computed here, the "More in <category>" fallback (1)
-    expected = FRAME + 5 + 3 + 2
+    # post with author and profile (1), previous and next (2), categories and tags (2), the
+    # rating widget: rules, criteria and aggregates (3), the stored related posts (1) and, as
+    # none were computed here, the "More in <category>" fallback (1), the author box's profile
+    # with its avatar and post count (1: authors' post_author_box, read only when it renders)
+    expected = FRAME + 5 + 3 + 2 + 1
     assert_fixed_cost(client, django_assert_num_queries, post.get_absolute_url(), expected)
     grow_content(n_posts=30, n_authors=6)
     post.tags.add(*[f"extra{i}" for i in range(10)])
@@ -138,3 +139,16 @@ def test_post_change_page_costs_the_same_with_a_longer_history(client, editor, c
         post_transition(post=post, action="submit", user=author)
     assert PostTransition.objects.filter(post=post).count() == 9
     assert count_queries() == short
+
+
+def test_post_page_with_its_parts_cached_costs_two_queries(
+    client, db, settings, django_assert_num_queries
+):
+    """Between changes (page cache off, fragments warm) a post page reads the content generation
+    and the post; everything else comes from fragments keyed by them."""
+    settings.PAGE_CACHE = False
+    grow_content(n_posts=12, n_authors=2)
+    post = Post.objects.published().order_by("pk")[5]
+    assert_fixed_cost(client, django_assert_num_queries, post.get_absolute_url(), FRAME + 11)
+    with django_assert_num_queries(2):
+        assert client.get(post.get_absolute_url()).status_code == 200
