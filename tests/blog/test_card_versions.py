@@ -164,3 +164,24 @@ def test_a_vote_keeps_the_fragment_generation(posts):
     now = pagecache.generation()
     assert now.value > start.value  # pages are rendered again
     assert now.fragments_token == start.fragments_token  # other fragments stay
+
+
+def test_a_featured_picture_rebuilt_or_described_renders_its_cards(
+    posts, django_capture_on_commit_callbacks
+):
+    from images.services import image_create, image_update, renditions_rebuild
+    from tests.images.conftest import picture_bytes
+
+    shown, other = posts
+    picture = image_create(data=picture_bytes(size=(800, 600)), name="harbour.jpg")
+    Post.objects.filter(pk=shown.pk).update(featured=picture)
+    pagecache.content_changed()
+    home()
+    before = card_keys()
+    with django_capture_on_commit_callbacks(execute=True):
+        renditions_rebuild(image=picture)  # updates the row: no save, no post_save
+    after = card_keys()
+    assert after[shown.pk] != before[shown.pk] and after[other.pk] == before[other.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        image_update(image=picture, alt_text="A harbour at dawn")
+    assert card_keys()[shown.pk] != after[shown.pk]
