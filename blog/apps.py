@@ -30,3 +30,8 @@ class BlogConfig(AppConfig):
             "ratings.Vote",
             "ratings.RatingAggregate",
         )
+        # Lists (the sidebar's data, a post's neighbours: blog.sidebar, lists_key) show posts,
+        # categories and tags only.
+        pagecache.lists_ignore(
+            settings.AUTH_USER_MODEL, "images.Image", "ratings.Vote", "ratings.RatingAggregate"
+        )

@@ -1,7 +1,7 @@
 """The sidebar every public page shows: the newest posts, the monthly archive, categories and tags
-with their published-post counts. Computed in four queries and cached under the content
-generation (core.pagecache), which moves when a post, category or tag changes or a scheduled post
-comes due, in every process at once."""
+with their published-post counts. Computed in four queries and cached under the list generation
+(core.pagecache.lists_key), which moves when a post, category or tag changes or a scheduled post
+comes due, in every process at once; a vote or a profile change leaves it."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from blog.models import Category, Post
-from core.pagecache import content_changed, fragment_key
+from core.pagecache import content_changed, lists_key
 
 SIDEBAR_CACHE_KEY = "blog:sidebar"
 SIDEBAR_CACHE_SECONDS = 600
@@ -23,7 +23,7 @@ SIDEBAR_ARCHIVE_MONTHS = 12
 def sidebar_data() -> dict:
     """Categories and tags with published-post counts, the monthly archive and the newest posts
     (four queries, then cached)."""
-    key = fragment_key(SIDEBAR_CACHE_KEY)
+    key = lists_key(SIDEBAR_CACHE_KEY)
     data = cache.get(key)
     if data is None:
         published = Post.objects.published()

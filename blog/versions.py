@@ -99,7 +99,7 @@ def rating_figures_changed(sender, object_id, **kwargs):
     """A vote, a changed vote (which saves no row: the vote service updates in place), deleted
     votes or rebuilt counts: the post's card and every page showing its figures."""
     posts_shown_changed([object_id])
-    content_changed(fragments=False)
+    content_changed(fragments=False, lists=False)
 
 
 @receiver(image_changed, dispatch_uid="blog.image_changed_versions")
@@ -107,4 +107,4 @@ def picture_described_or_rebuilt(sender, image, **kwargs):
     """After commit, once the bodies placing the picture are rendered again (blog.figures): its
     renditions rebuilt (which saves no row) or its description changed."""
     posts_shown_changed(Post.objects.filter(featured=image))
-    content_changed(fragments=False)
+    content_changed(fragments=False, lists=False)

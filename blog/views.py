@@ -18,7 +18,7 @@ from blog.models import Category, Post, PostRedirect
 from blog.search import MAX_QUERY_LENGTH, parse_query, search_posts
 from blog.sidebar import sidebar_data
 from core.models import SiteIdentity
-from core.pagecache import fragment_key, versioned_key
+from core.pagecache import lists_key, versioned_key
 from core.templatetags.fragments import FRAGMENT_SECONDS
 from ratings.selectors import with_ratings
 
@@ -381,9 +381,10 @@ class PostDetailView(DetailView):
         return super().get_context_data(**context, **kwargs)
 
     def surroundings(self, post) -> dict:
-        """The previous and next posts, categories and tags (four queries), kept under the
-        content generation (core.pagecache): they change only when content does."""
-        key = fragment_key("post-surroundings", post.pk)
+        """The previous and next posts, categories and tags (four queries), kept under the list
+        generation (core.pagecache.lists_key): they change only when posts, categories or tags
+        do."""
+        key = lists_key("post-surroundings", post.pk)
         found = cache.get(key)
         if found is None:
             found = post_surroundings(post)

@@ -71,6 +71,11 @@ class ContentGeneration(models.Model):
     # new fragment generation: the value and the time it was reached.
     fragments_value = models.BigIntegerField(default=0)
     fragments_changed_at = models.DateTimeField(null=True, blank=True)
+    # What lists show (the sidebar's recent posts, archive, categories and tags; a post's previous
+    # and next posts) changes with posts, categories and tags only, not with a vote or a profile:
+    # the list generation, moved by those.
+    lists_value = models.BigIntegerField(default=0)
+    lists_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "content generation"

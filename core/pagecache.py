@@ -61,6 +61,8 @@ class Generation:
     next_due: datetime | None
     fragments_value: int = 0
     fragments_changed_at: datetime | None = None
+    lists_value: int = 0
+    lists_changed_at: datetime | None = None
 
     @property
     def token(self) -> str:
@@ -74,6 +76,12 @@ class Generation:
         when = self.fragments_changed_at
         return f"{self.fragments_value}.{int(when.timestamp() * 1_000_000) if when else 0}"
 
+    @property
+    def lists_token(self) -> str:
+        """The list generation: moved by changes to what lists show (posts, categories, tags)."""
+        when = self.lists_changed_at
+        return f"{self.lists_value}.{int(when.timestamp() * 1_000_000) if when else 0}"
+
 
 _current: contextvars.ContextVar[Generation | None] = contextvars.ContextVar(
     "pagecache_generation", default=None
@@ -85,6 +93,8 @@ _in_request: contextvars.ContextVar[bool] = contextvars.ContextVar(
 _due_sources: list[Callable[[], datetime | None]] = []
 # Models whose changes versioned fragments follow by their own keys (``fragments_follow``).
 _followed: set[type[Model]] = set()
+# Models whose changes no list shows (``lists_ignore``).
+_unlisted: set[type[Model]] = set()
 
 
 # -- The generation ---------------------------------------------------------------------------
@@ -115,14 +125,22 @@ def generation() -> Generation:
         _bump()
         found = _read()
     elif found.next_due is not None and found.next_due <= timezone.now():
-        _bump(expected=found.value)
+        _bump(expected=found.value, lists=True)
         found = _read()
     if _in_request.get():
         _current.set(found)
     return found
 
 
-_READ_COLUMNS = ("value", "changed_at", "next_due", "fragments_value", "fragments_changed_at")
+_READ_COLUMNS = (
+    "value",
+    "changed_at",
+    "next_due",
+    "fragments_value",
+    "fragments_changed_at",
+    "lists_value",
+    "lists_changed_at",
+)
 
 
 def _read() -> Generation | None:
@@ -143,13 +161,15 @@ def _read() -> Generation | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    value, changed_at, due, fragments_value, fragments_changed_at = row
+    value, changed_at, due, fragments_value, fragments_changed_at, lists_value, lists_at = row
     return Generation(
         value,
         _as_datetime(connection, changed_at),
         _as_datetime(connection, due),
         fragments_value,
         _as_datetime(connection, fragments_changed_at),
+        lists_value,
+        _as_datetime(connection, lists_at),
     )
 
 
@@ -164,10 +184,10 @@ def _as_datetime(connection, value) -> datetime | None:
     return value
 
 
-def _bump(*, expected: int | None = None, fragments: bool = False) -> None:
-    """Move the generation on (and the fragment generation with ``fragments``); with
-    ``expected``, only if no other process did it first (a due time passing is seen by many
-    requests at once)."""
+def _bump(*, expected: int | None = None, fragments: bool = False, lists: bool = False) -> None:
+    """Move the generation on (and the fragment or list generation with ``fragments`` or
+    ``lists``); with ``expected``, only if no other process did it first (a due time passing is
+    seen by many requests at once)."""
     from core.models import ContentGeneration
 
     now = timezone.now()
@@ -175,6 +195,8 @@ def _bump(*, expected: int | None = None, fragments: bool = False) -> None:
     changes = {"value": F("value") + 1, "changed_at": now, "next_due": due}
     if fragments:
         changes.update(fragments_value=F("value") + 1, fragments_changed_at=now)
+    if lists:
+        changes.update(lists_value=F("value") + 1, lists_changed_at=now)
     rows = ContentGeneration.objects.filter(pk=1)
     if expected is not None:
         rows = rows.filter(value=expected)
@@ -189,28 +211,37 @@ def _bump(*, expected: int | None = None, fragments: bool = False) -> None:
                 next_due=due,
                 fragments_value=1,
                 fragments_changed_at=now,
+                lists_value=1,
+                lists_changed_at=now,
             )
     except IntegrityError:  # another process created it meanwhile
         ContentGeneration.objects.filter(pk=1).update(**changes)
 
 
-def _bump_after_commit() -> None:
-    _current.set(None)
-    _bump(fragments=True)
+@dataclass(eq=False)
+class _Pending:
+    """The move one transaction asked for, made once after it commits."""
+
+    fragments: bool = False
+    lists: bool = False
+
+    def run(self) -> None:
+        _current.set(None)
+        _bump(fragments=self.fragments, lists=self.lists)
 
 
-def _bump_pages_after_commit() -> None:
-    _current.set(None)
-    _bump()
-
-
-def content_changed(*, using: str | None = None, fragments: bool = True) -> None:
+def content_changed(
+    *, using: str | None = None, fragments: bool = True, lists: bool = True
+) -> None:
     """Say that what readers see has changed: the generation moves when the current
     transaction commits (at once outside one), so no reader can cache the old content under
     the new generation. Call it after writes that send no signals (bulk updates, imports).
 
     ``fragments=False`` only for changes every versioned fragment follows by its own key
-    (``fragments_follow``): pages are rendered again, fragments of unchanged content are kept."""
+    (``fragments_follow``): pages are rendered again, fragments of unchanged content are kept.
+    ``lists=False`` (with it) only for changes no list shows (a vote, a profile): the sidebar's
+    data and a post's neighbours are kept."""
+    lists = lists or fragments
     _current.set(None)
     connection = transaction.get_connection(using)
     # Outside a transaction, move at once. Inside a test case's transaction, which never
@@ -218,24 +249,33 @@ def content_changed(*, using: str | None = None, fragments: bool = True) -> None
     if not connection.in_atomic_block or getattr(
         connection.atomic_blocks[0], "_from_testcase", False
     ):
-        _bump(fragments=fragments)
+        _bump(fragments=fragments, lists=lists)
         return
-    callback = _bump_after_commit if fragments else _bump_pages_after_commit
-    registered = {c for _, c, _ in connection.run_on_commit}
-    if _bump_after_commit not in registered and callback not in registered:
-        transaction.on_commit(callback, using=using)
+    pending = getattr(connection, "_pagecache_pending", None)
+    # A savepoint rolled back drops its callbacks: a pending move no longer registered is new.
+    if pending is None or not any(c == pending.run for _, c, _ in connection.run_on_commit):
+        pending = connection._pagecache_pending = _Pending()
+        transaction.on_commit(pending.run, using=using)
+    pending.fragments |= fragments
+    pending.lists |= lists
 
 
 def _changed(sender, **kwargs) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= IGNORED_UPDATE_FIELDS:
         return
-    content_changed(using=kwargs.get("using"), fragments=sender not in _followed)
+    content_changed(
+        using=kwargs.get("using"), fragments=sender not in _followed, lists=sender not in _unlisted
+    )
 
 
 def _changed_m2m(sender, action, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
-        content_changed(using=kwargs.get("using"), fragments=sender not in _followed)
+        content_changed(
+            using=kwargs.get("using"),
+            fragments=sender not in _followed,
+            lists=sender not in _unlisted,
+        )
 
 
 def fragments_follow(*models: type[Model] | str) -> None:
@@ -264,6 +304,13 @@ def invalidates(*models: type[Model] | str) -> None:
                 )
 
 
+def lists_ignore(*models: type[Model] | str) -> None:
+    """Say that no list (fragments keyed by ``lists_key``) shows these models' rows: their
+    changes leave the list generation where it is."""
+    for model in models:
+        _unlisted.add(apps.get_model(model) if isinstance(model, str) else model)
+
+
 # -- Fragments ----------------------------------------------------------------------------------
 
 
@@ -272,6 +319,14 @@ def fragment_key(name: str, *parts) -> str:
     and code version, so it changes exactly when content (or the deployed code) does."""
     joined = ":".join(str(part) for part in parts)
     return f"frag:{code_version()}:{generation().token}:{name}:{joined}"
+
+
+def lists_key(name: str, *parts) -> str:
+    """A cache key for what lists show (the sidebar's data, a post's neighbours): it changes with
+    the list generation, moved by posts, categories, tags, due times and bulk writes, not by
+    a vote or a profile."""
+    joined = ":".join(str(part) for part in parts)
+    return f"lfrag:{code_version()}:{generation().lists_token}:{name}:{joined}"
 
 
 def versioned_key(name: str, *versions) -> str:

@@ -49,8 +49,8 @@ class Pending:
         for post_id in sorted(self.recompute - gone):
             services.related_recompute_list(post_id=post_id)
         # The lists changed after the editor's commit move the page cache's generation; post
-        # cards do not show them, so cached cards stay.
-        content_changed(fragments=False)
+        # cards and the sidebar do not show them, so they stay cached.
+        content_changed(fragments=False, lists=False)
 
 
 _local = threading.local()

@@ -185,3 +185,41 @@ def test_a_featured_picture_rebuilt_or_described_renders_its_cards(
     with django_capture_on_commit_callbacks(execute=True):
         image_update(image=picture, alt_text="A harbour at dawn")
     assert card_keys()[shown.pk] != after[shown.pk]
+
+
+def sidebar(html: str) -> str:
+    return html.split('<aside class="sidebar"', 1)[1].split("</aside>", 1)[0]
+
+
+def lists_token() -> str:
+    pagecache._current.set(None)
+    return pagecache.generation().lists_token
+
+
+@pytest.mark.parametrize("event", [vote, revote, profile_change, profile_removed])
+def test_changes_no_list_shows_keep_the_sidebar_data(posts, event):
+    shown, _ = posts
+    home()
+    before = lists_token()
+    event(shown)
+    assert lists_token() == before
+    assert "Spyware markets" in sidebar(home())
+
+
+@pytest.mark.parametrize(
+    "event, expected",
+    [
+        (edit, "Spyware markets, revised"),
+        (category_rename, "Mass surveillance"),
+        (tag_rename, "stalkerware"),
+        (retagged, "zero-days"),
+        (lambda shown: PostFactory(title="Breaking news").title, "Breaking news"),
+    ],
+)
+def test_changes_lists_show_are_in_the_sidebar_at_once(posts, event, expected):
+    shown, _ = posts
+    home()
+    before = lists_token()
+    event(shown)
+    assert lists_token() != before
+    assert expected in sidebar(home())
