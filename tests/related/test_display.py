@@ -51,9 +51,10 @@ def test_post_page_costs_the_same_queries_whatever_the_number_of_related_posts(
     settings.PAGE_CACHE = False  # render it every time
     client.get(post.get_absolute_url())  # warm the layout (sidebar, identity)
     cache.delete(fragment_key("post-after-body", post.pk, ""))  # not a preview
-    # The content generation, the post, and the related block rendered afresh (1); the rest of
-    # the page (surroundings, rating widget, sidebar) comes from the fragment cache.
-    with django_assert_num_queries(3):
+    # The content generation, the post, and the sections after the body rendered afresh: the
+    # related block (1) and the author box (1); the rest of the page (surroundings, rating
+    # widget, sidebar) comes from the fragment cache.
+    with django_assert_num_queries(4):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
 
