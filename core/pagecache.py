@@ -12,6 +12,12 @@ app's ``ready()``, or their label in ``PAGE_CACHE_INVALIDATING_MODELS``): their 
 and many-to-many changes move the generation after their transaction commits. Bulk writes send
 no signals: call ``content_changed()`` after them (imports, ``QuerySet.update()``, rebuilds).
 
+**Fragments keep what did not change.** Besides the page generation the row holds a fragment
+generation (``versioned_key``: fragments keyed by versions of what they show, such as a post's
+card under the post's stamp; moved only by changes no such version follows, ``fragments_follow``)
+and a list generation (``lists_key``: the sidebar's data and a post's neighbours; not moved by
+changes no list shows, ``lists_ignore``). The one read per request gets all three.
+
 **Content that changes by itself.** A scheduled post appears when its time comes, with no write.
 Apps register a function returning the next such time (``register_due_source``); it is stored
 with the generation, and the first request after it starts a new generation.
