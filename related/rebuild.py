@@ -49,10 +49,17 @@ def _published_id_batches(chunk_size: int) -> Iterator[list[int]]:
 
 
 def related_rebuild(
-    *, chunk_size: int = 1000, progress: Progress | None = None, keep_statistics: bool = False
+    *,
+    chunk_size: int = 1000,
+    progress: Progress | None = None,
+    keep_statistics: bool = False,
+    embed: bool = True,
 ) -> int:
     """Recompute the term statistics (unless ``keep_statistics``), every published post's index
-    entry and every stored list; returns the number of posts indexed."""
+    entry and every stored list; returns the number of posts indexed. With the semantic signal
+    on, the missing and stale embeddings are computed first (unless ``embed`` is false: the
+    automatic rebuild after a save leaves them to the background thread and uses those
+    stored)."""
     report = progress or (lambda stage, done, total: None)
     weights = conf.weights()
     published = Post.objects.filter(status=Post.Status.PUBLISHED)
@@ -119,7 +126,7 @@ def related_rebuild(
     del df
     rarities2 = squared_rarities(memory.terms(), stats.df, stats.n)
     use_meaning = semantic.enabled()
-    if use_meaning:  # embeddings of new and changed posts, in batches
+    if use_meaning and embed:  # embeddings of new and changed posts, in batches
         done = 0
         for batch in chunks(memory.post_ids(), chunk_size):
             semantic.embed_posts(batch)

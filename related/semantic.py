@@ -7,8 +7,9 @@ encoder factory (tests use a tiny stand-in). An encoder has a ``name`` and
 ``encode(texts) -> list of vectors``.
 
 Each published post's embedding (unit length, float32) is stored in ``PostEmbedding`` with the
-signature of the text it was computed from; the one-post refresh after commit and
-``rebuild_related`` compute the missing or stale ones. Two posts are semantic candidates of each
+signature of the text it was computed from; after a post is saved, a background thread of the
+process computes it off the request (``related.embedder``), and ``rebuild_related`` computes
+every missing or stale one. Two posts are semantic candidates of each
 other when the cosine of their embeddings is at least ``RELATED_POSTS_SEMANTIC_FLOOR``
 (symmetric, like the lexical rule); their hybrid score is
 
@@ -123,8 +124,13 @@ def _unit(vector: Iterable[float]) -> array:
 def embed_posts(post_ids: Iterable[int], *, batch_size: int = 64) -> int:
     """Compute and store the embeddings of those posts that lack a current one; returns how
     many were computed."""
+    return len(embed_post_ids(post_ids, batch_size=batch_size))
+
+
+def embed_post_ids(post_ids: Iterable[int], *, batch_size: int = 64) -> list[int]:
+    """Like ``embed_posts``; returns the posts whose embedding was computed."""
     model = encoder()
-    computed = 0
+    computed: list[int] = []
     for batch in chunks(sorted(set(post_ids)), batch_size):
         texts = {
             pk: text_of(title, excerpt, body)
@@ -149,7 +155,7 @@ def embed_posts(post_ids: Iterable[int], *, batch_size: int = 64) -> int:
             )
             for pk, vector in zip(stale, vectors, strict=True)
         )
-        computed += len(stale)
+        computed += stale
     return computed
 
 
