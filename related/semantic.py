@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from blog.models import Post
@@ -145,16 +146,17 @@ def embed_post_ids(post_ids: Iterable[int], *, batch_size: int = 64) -> list[int
         if not stale:
             continue
         vectors = model.encode([texts[pk] for pk in stale])
-        PostEmbedding.objects.filter(post_id__in=stale).delete()
-        PostEmbedding.objects.bulk_create(
-            PostEmbedding(
-                post_id=pk,
-                model=model.name[:100],
-                signature=_signature(model.name, texts[pk]),
-                vector=_unit(vector).tobytes(),
+        with transaction.atomic():  # readers see the old embedding or the new one
+            PostEmbedding.objects.filter(post_id__in=stale).delete()
+            PostEmbedding.objects.bulk_create(
+                PostEmbedding(
+                    post_id=pk,
+                    model=model.name[:100],
+                    signature=_signature(model.name, texts[pk]),
+                    vector=_unit(vector).tobytes(),
+                )
+                for pk, vector in zip(stale, vectors, strict=True)
             )
-            for pk, vector in zip(stale, vectors, strict=True)
-        )
         computed += stale
     return computed
 
