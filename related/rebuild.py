@@ -132,6 +132,8 @@ def related_rebuild(
             semantic.embed_posts(batch)
             done += len(batch)
             report("embedding", done, total)
+    if use_meaning:
+        semantic.fill_vector_index()  # pgvector's table, when the database has the extension
 
     # Pass 3: every post's list, by the same rules as the one-post path.
     post_ids = memory.post_ids()

@@ -15,8 +15,10 @@ other when the cosine of their embeddings is at least ``RELATED_POSTS_SEMANTIC_F
 
     lexical score + RELATED_POSTS_SEMANTIC_WEIGHT × (cosine − floor) / (1 − floor)
 
-Candidates are found by scanning the stored embeddings in chunks (NumPy when installed, which
-the extra brings; plain Python otherwise), so memory stays bounded whatever the blog's size.
+Candidates come from pgvector's index on PostgreSQL databases that have the ``vector`` extension
+(``related.vectorindex``), otherwise from a scan of the stored embeddings in chunks (NumPy when
+installed, which the extra brings; plain Python otherwise), so memory stays bounded whatever the
+blog's size.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from blog.models import Post
+from related import vectorindex
 from related.index import chunks
 from related.models import PostEmbedding
 
@@ -145,7 +148,7 @@ def embed_post_ids(post_ids: Iterable[int], *, batch_size: int = 64) -> list[int
         stale = [pk for pk, text in texts.items() if stored.get(pk) != _signature(model.name, text)]
         if not stale:
             continue
-        vectors = model.encode([texts[pk] for pk in stale])
+        vectors = [_unit(vector) for vector in model.encode([texts[pk] for pk in stale])]
         with transaction.atomic():  # readers see the old embedding or the new one
             PostEmbedding.objects.filter(post_id__in=stale).delete()
             PostEmbedding.objects.bulk_create(
@@ -153,10 +156,11 @@ def embed_post_ids(post_ids: Iterable[int], *, batch_size: int = 64) -> list[int
                     post_id=pk,
                     model=model.name[:100],
                     signature=_signature(model.name, texts[pk]),
-                    vector=_unit(vector).tobytes(),
+                    vector=vector.tobytes(),
                 )
                 for pk, vector in zip(stale, vectors, strict=True)
             )
+            vectorindex.store(zip(stale, vectors, strict=True))
         computed += stale
     return computed
 
@@ -189,6 +193,20 @@ def _scan() -> Iterable[tuple[list[int], list[array]]]:
         yield [pk for pk, _ in batch], [_from_bytes(blob) for _, blob in batch]
 
 
+def fill_vector_index() -> None:
+    """Rebuild pgvector's table from the stored embeddings of published posts, when the database
+    has the extension (``related.vectorindex``); streamed, like the scan."""
+    if not vectorindex.enabled():
+        return
+    first = PostEmbedding.objects.values_list("vector", flat=True).first()
+    if first is None:
+        return
+    rows = (
+        (pk, vector) for ids, vectors in _scan() for pk, vector in zip(ids, vectors, strict=True)
+    )
+    vectorindex.rebuild(rows, dimensions=len(_from_bytes(first)))
+
+
 def neighbours(queries: dict[int, array]) -> dict[int, dict[int, float]]:
     """For each query post, the other posts whose embeddings' cosine with its own is at least
     the floor, at most ``RELATED_POSTS_SEMANTIC_CANDIDATES`` of the closest; one chunked scan
@@ -197,6 +215,9 @@ def neighbours(queries: dict[int, array]) -> dict[int, dict[int, float]]:
     best: dict[int, list[tuple[float, int]]] = {q: [] for q in queries}
     if not queries:
         return {}
+    near = vectorindex.nearest(queries, limit=limit, floor=low)
+    if near is not None:  # pgvector's index answered
+        return near
     try:
         import numpy
     except ImportError:  # the default install: plain Python, for small blogs and tests
