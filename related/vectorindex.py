@@ -89,7 +89,7 @@ def rebuild(rows: Iterable[tuple[int, Iterable[float]]], *, dimensions: int) -> 
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
             cursor.execute(
-                f"CREATE TABLE {TABLE} (post_id integer PRIMARY KEY REFERENCES "
+                f"CREATE TABLE {TABLE} (post_id bigint PRIMARY KEY REFERENCES "
                 f"{Post._meta.db_table} (id) ON DELETE CASCADE, "
                 f"embedding vector({int(dimensions)}) NOT NULL)"
             )
