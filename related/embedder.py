@@ -55,6 +55,9 @@ class Embedder:
 
     def submit(self, post_ids: Iterable[int]) -> int:
         """Queue posts for encoding; returns how many were queued (not already waiting)."""
+        post_ids = list(post_ids)
+        if not post_ids:
+            return 0
         queued = 0
         with self._lock:
             self._start()
