@@ -153,7 +153,18 @@ def rebuild(size: int, chunk_size: int, trace: bool) -> dict:
         tracemalloc.start(5)
     before_mb = peak_mb()
     started = time.perf_counter()
-    related_rebuild(chunk_size=chunk_size)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # On stderr as it goes, so a run stopped early still shows its stages, pace and memory.
+        if done % (chunk_size * 10) == 0 or done == total:
+            elapsed = time.perf_counter() - started
+            print(
+                f"  {elapsed:7.0f} s  {stage:<15} {done:>7}/{total}  peak {peak_mb():.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    related_rebuild(chunk_size=chunk_size, progress=progress)
     rebuild_s = time.perf_counter() - started
     rebuild_peak = peak_mb()
     if trace:
@@ -192,11 +203,11 @@ def rebuild(size: int, chunk_size: int, trace: bool) -> dict:
 
 
 def run_child(env: dict, *args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], env=env, stdout=subprocess.PIPE, text=True
+    )
     if out.returncode:
-        sys.exit(out.stderr)
-    if out.stderr.strip():
-        print(out.stderr.strip(), file=sys.stderr)
+        sys.exit(f"{args[0]} failed (exit code {out.returncode})")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
