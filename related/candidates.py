@@ -17,7 +17,6 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Protocol
 
 from related import conf
@@ -59,6 +58,10 @@ def scored_candidates(
             if other != post_id:
                 partial[other] = partial.get(other, 0.0) + weight * other_weight * r2
     chosen = sorted(other for other, score in partial.items() if score >= threshold)
+    if isinstance(postings, MemoryPostings):  # the rebuild: scored straight from its arrays
+        return Candidates(
+            scores=postings.scores(post_id, chosen, rarities2), shared=postings.decoded()
+        )
     shared = postings.weights(chosen, vector) if chosen else {}
     scores = {other: similarity(vector, shared[other], rarities2) for other in chosen}
     return Candidates(scores=scores, shared=shared)
@@ -117,12 +120,14 @@ class DatabasePostings:
 
 class MemoryPostings:
     """Every post's entry held in memory (the rebuild path), compactly: terms are numbered once,
-    each post's vector is a run of (term number, weight) in two flat arrays, and each look-up
-    term's postings are two arrays (post ids, weights). About 12 bytes per stored term instead
-    of a dict per post, so a 100,000-post rebuild stays well under 300 MB. Vectors are decoded
-    into dicts on demand, the most recent ones cached (candidates cluster by topic)."""
+    each post's vector is a run of (term number, weight) in two flat arrays, in term order, and
+    each look-up term's postings are two arrays (post ids, weights). About 12 bytes per stored
+    term and no object per post, so a 100,000-post rebuild stays well under 300 MB.
 
-    DECODED_CACHE = 20_000
+    Candidates are scored straight from the arrays (``scores``), adding the shared terms in term
+    order exactly as ``related.scoring.similarity`` does, so the floats equal the one-post
+    path's; a vector is decoded into a dict only when asked for (the scoring post's own, and the
+    few that end in its list, for their reasons)."""
 
     def __init__(self):
         self._term_ids: dict[str, int] = {}
@@ -134,7 +139,8 @@ class MemoryPostings:
         self._lookup_starts = array("q", [0])
         self._lookup_of = array("i")
         self._postings: dict[int, tuple[array, array]] = {}
-        self.vector = lru_cache(maxsize=self.DECODED_CACHE)(self._decode)
+        self._rarities2: array | None = None  # term number → rarity squared, once set
+        self._rarities_from: Mapping[str, float] | None = None
 
     def _term_id(self, term: str) -> int:
         number = self._term_ids.get(term)
@@ -145,9 +151,9 @@ class MemoryPostings:
 
     def add(self, post_id: int, vector: Mapping[str, float], lookup: list[str]) -> None:
         self._slots[post_id] = len(self._starts) - 1
-        for term, weight in vector.items():
+        for term in sorted(vector):
             self._term_of.append(self._term_id(term))
-            self._weight_of.append(weight)
+            self._weight_of.append(vector[term])
         self._starts.append(len(self._term_of))
         for term in lookup:
             number = self._term_id(term)
@@ -157,7 +163,7 @@ class MemoryPostings:
             weights.append(vector[term])
         self._lookup_starts.append(len(self._lookup_of))
 
-    def _decode(self, post_id: int) -> dict[str, float]:
+    def vector(self, post_id: int) -> dict[str, float]:
         slot = self._slots[post_id]
         start, end = self._starts[slot], self._starts[slot + 1]
         terms = self._terms
@@ -165,6 +171,39 @@ class MemoryPostings:
             terms[t]: w
             for t, w in zip(self._term_of[start:end], self._weight_of[start:end], strict=True)
         }
+
+    def decoded(self) -> Mapping[int, dict[str, float]]:
+        """Every post's vector, decoded when looked up."""
+        return _Decoded(self)
+
+    def _rarities_by_number(self, rarities2: Mapping[str, float]) -> array:
+        if self._rarities_from is not rarities2:
+            self._rarities2 = array("d", (rarities2.get(t, 0.0) for t in self._terms))
+            self._rarities_from = rarities2
+        return self._rarities2
+
+    def scores(
+        self, post_id: int, others: list[int], rarities2: Mapping[str, float]
+    ) -> dict[int, float]:
+        """The exact score of the post with each of the others (``similarity``'s floats)."""
+        r2 = self._rarities_by_number(rarities2)
+        slot = self._slots[post_id]
+        start, end = self._starts[slot], self._starts[slot + 1]
+        own = dict(zip(self._term_of[start:end], self._weight_of[start:end], strict=True))
+        get = own.get
+        term_of, weight_of = self._term_of, self._weight_of
+        starts, slots = self._starts, self._slots
+        result = {}
+        for other in others:
+            slot = slots[other]
+            total = 0.0
+            a, b = starts[slot], starts[slot + 1]
+            for t, w in zip(term_of[a:b], weight_of[a:b], strict=True):
+                mine = get(t)
+                if mine is not None:
+                    total += mine * w * r2[t]
+            result[other] = total
+        return result
 
     def lookup(self, post_id: int) -> list[str]:
         slot = self._slots[post_id]
@@ -189,3 +228,21 @@ class MemoryPostings:
 
     def weights(self, post_ids, terms):
         return {post_id: self.vector(post_id) for post_id in post_ids}
+
+
+class _Decoded(Mapping):
+    """A read-only view of the rebuild's vectors by post id, decoded on each look-up."""
+
+    def __init__(self, memory: MemoryPostings):
+        self._memory = memory
+
+    def __getitem__(self, post_id: int) -> dict[str, float]:
+        if post_id not in self._memory._slots:
+            raise KeyError(post_id)
+        return self._memory.vector(post_id)
+
+    def __iter__(self):
+        return iter(self._memory._slots)
+
+    def __len__(self) -> int:
+        return len(self._memory._slots)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from blog.models import Post
@@ -49,11 +49,25 @@ def _published_id_batches(chunk_size: int) -> Iterator[list[int]]:
 
 
 def related_rebuild(
-    *, chunk_size: int = 1000, progress: Progress | None = None, keep_statistics: bool = False
+    *,
+    chunk_size: int = 1000,
+    progress: Progress | None = None,
+    keep_statistics: bool = False,
+    embed: bool = True,
 ) -> int:
     """Recompute the term statistics (unless ``keep_statistics``), every published post's index
-    entry and every stored list; returns the number of posts indexed."""
-    report = progress or (lambda stage, done, total: None)
+    entry and every stored list; returns the number of posts indexed. With the semantic signal
+    on, the missing and stale embeddings are computed first (unless ``embed`` is false: the
+    automatic rebuild after a save leaves them to the background thread and uses those
+    stored)."""
+    given = progress or (lambda stage, done, total: None)
+
+    def report(stage: str, done: int, total: int) -> None:
+        # With DEBUG on, Django keeps the SQL of the last 9,000 queries; a rebuild's bulk inserts
+        # would hold hundreds of megabytes of it.
+        reset_queries()
+        given(stage, done, total)
+
     weights = conf.weights()
     published = Post.objects.filter(status=Post.Status.PUBLISHED)
     total = published.count()
@@ -119,12 +133,14 @@ def related_rebuild(
     del df
     rarities2 = squared_rarities(memory.terms(), stats.df, stats.n)
     use_meaning = semantic.enabled()
-    if use_meaning:  # embeddings of new and changed posts, in batches
+    if use_meaning and embed:  # embeddings of new and changed posts, in batches
         done = 0
         for batch in chunks(memory.post_ids(), chunk_size):
             semantic.embed_posts(batch)
             done += len(batch)
             report("embedding", done, total)
+    if use_meaning:
+        semantic.fill_vector_index()  # pgvector's table, when the database has the extension
 
     # Pass 3: every post's list, by the same rules as the one-post path.
     post_ids = memory.post_ids()

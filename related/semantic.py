@@ -7,15 +7,18 @@ encoder factory (tests use a tiny stand-in). An encoder has a ``name`` and
 ``encode(texts) -> list of vectors``.
 
 Each published post's embedding (unit length, float32) is stored in ``PostEmbedding`` with the
-signature of the text it was computed from; the one-post refresh after commit and
-``rebuild_related`` compute the missing or stale ones. Two posts are semantic candidates of each
+signature of the text it was computed from; after a post is saved, a background thread of the
+process computes it off the request (``related.embedder``), and ``rebuild_related`` computes
+every missing or stale one. Two posts are semantic candidates of each
 other when the cosine of their embeddings is at least ``RELATED_POSTS_SEMANTIC_FLOOR``
 (symmetric, like the lexical rule); their hybrid score is
 
     lexical score + RELATED_POSTS_SEMANTIC_WEIGHT × (cosine − floor) / (1 − floor)
 
-Candidates are found by scanning the stored embeddings in chunks (NumPy when installed, which
-the extra brings; plain Python otherwise), so memory stays bounded whatever the blog's size.
+Candidates come from pgvector's index on PostgreSQL databases that have the ``vector`` extension
+(``related.vectorindex``), otherwise from a scan of the stored embeddings in chunks (NumPy when
+installed, which the extra brings; plain Python otherwise), so memory stays bounded whatever the
+blog's size.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from blog.models import Post
+from related import vectorindex
 from related.index import chunks
 from related.models import PostEmbedding
 
@@ -123,8 +128,13 @@ def _unit(vector: Iterable[float]) -> array:
 def embed_posts(post_ids: Iterable[int], *, batch_size: int = 64) -> int:
     """Compute and store the embeddings of those posts that lack a current one; returns how
     many were computed."""
+    return len(embed_post_ids(post_ids, batch_size=batch_size))
+
+
+def embed_post_ids(post_ids: Iterable[int], *, batch_size: int = 64) -> list[int]:
+    """Like ``embed_posts``; returns the posts whose embedding was computed."""
     model = encoder()
-    computed = 0
+    computed: list[int] = []
     for batch in chunks(sorted(set(post_ids)), batch_size):
         texts = {
             pk: text_of(title, excerpt, body)
@@ -138,18 +148,20 @@ def embed_posts(post_ids: Iterable[int], *, batch_size: int = 64) -> int:
         stale = [pk for pk, text in texts.items() if stored.get(pk) != _signature(model.name, text)]
         if not stale:
             continue
-        vectors = model.encode([texts[pk] for pk in stale])
-        PostEmbedding.objects.filter(post_id__in=stale).delete()
-        PostEmbedding.objects.bulk_create(
-            PostEmbedding(
-                post_id=pk,
-                model=model.name[:100],
-                signature=_signature(model.name, texts[pk]),
-                vector=_unit(vector).tobytes(),
+        vectors = [_unit(vector) for vector in model.encode([texts[pk] for pk in stale])]
+        with transaction.atomic():  # readers see the old embedding or the new one
+            PostEmbedding.objects.filter(post_id__in=stale).delete()
+            PostEmbedding.objects.bulk_create(
+                PostEmbedding(
+                    post_id=pk,
+                    model=model.name[:100],
+                    signature=_signature(model.name, texts[pk]),
+                    vector=vector.tobytes(),
+                )
+                for pk, vector in zip(stale, vectors, strict=True)
             )
-            for pk, vector in zip(stale, vectors, strict=True)
-        )
-        computed += len(stale)
+            vectorindex.store(zip(stale, vectors, strict=True))
+        computed += stale
     return computed
 
 
@@ -181,6 +193,20 @@ def _scan() -> Iterable[tuple[list[int], list[array]]]:
         yield [pk for pk, _ in batch], [_from_bytes(blob) for _, blob in batch]
 
 
+def fill_vector_index() -> None:
+    """Rebuild pgvector's table from the stored embeddings of published posts, when the database
+    has the extension (``related.vectorindex``); streamed, like the scan."""
+    if not vectorindex.enabled():
+        return
+    first = PostEmbedding.objects.values_list("vector", flat=True).first()
+    if first is None:
+        return
+    rows = (
+        (pk, vector) for ids, vectors in _scan() for pk, vector in zip(ids, vectors, strict=True)
+    )
+    vectorindex.rebuild(rows, dimensions=len(_from_bytes(first)))
+
+
 def neighbours(queries: dict[int, array]) -> dict[int, dict[int, float]]:
     """For each query post, the other posts whose embeddings' cosine with its own is at least
     the floor, at most ``RELATED_POSTS_SEMANTIC_CANDIDATES`` of the closest; one chunked scan
@@ -189,6 +215,9 @@ def neighbours(queries: dict[int, array]) -> dict[int, dict[int, float]]:
     best: dict[int, list[tuple[float, int]]] = {q: [] for q in queries}
     if not queries:
         return {}
+    near = vectorindex.nearest(queries, limit=limit, floor=low)
+    if near is not None:  # pgvector's index answered
+        return near
     try:
         import numpy
     except ImportError:  # the default install: plain Python, for small blogs and tests

@@ -98,6 +98,18 @@ def related_recompute_list(*, post_id: int) -> None:
             RelatedPost.objects.filter(post_id=post_id).delete()
 
 
+def related_refresh_meaning(*, post_id: int) -> None:
+    """After a post's embedding was stored (off the request, ``related.embedder``): its own
+    list and its neighbours' lists gain the posts close to it in meaning."""
+    with transaction.atomic():
+        row = statistics_row(lock=True)
+        if not PostIndex.objects.filter(post_id=post_id).exists():
+            return  # withdrawn meanwhile
+        entry = stored_entry(post_id)
+        stats = statistics_for(entry.vector, row)
+        _list_and_neighbours(post_id, entry, stats, _names_for(entry.vector))
+
+
 # --- steps ------------------------------------------------------------------------------------
 
 
@@ -112,8 +124,6 @@ def _index_and_list(post_id: int, row) -> None:
         return
     stats = statistics_for(doc.terms(counts), row)
     entry = entry_for(doc, counts, stats, weights)
-    if semantic.enabled():
-        semantic.embed_posts([post_id])
     PostTerm.objects.filter(post_id=post_id).delete()
     PostTerm.objects.bulk_create(term_rows(post_id, entry))
     if index is None:
@@ -122,7 +132,11 @@ def _index_and_list(post_id: int, row) -> None:
     else:
         index.signature = sig
         index.save(update_fields=["signature", "updated_at"])
+    _list_and_neighbours(post_id, entry, stats, doc.names)
 
+
+def _list_and_neighbours(post_id: int, entry, stats, names: dict[str, str]) -> None:
+    """Store the indexed post's own list and bring it into or out of its neighbours' lists."""
     found, rarities2 = _candidates(post_id, entry, stats)
 
     def why(owner_vector, other_vector, other):
@@ -130,7 +144,7 @@ def _index_and_list(post_id: int, row) -> None:
             owner_vector,
             other_vector,
             rarities2=rarities2,
-            names=doc.names,
+            names=names,
             meaning=found.meaning.get(other),
         )
 
@@ -278,11 +292,12 @@ def _names_for(terms: Iterable[str]) -> dict[str, str]:
 
 def _rebuild_while_stale() -> None:
     """Rebuild in one transaction holding the statistics row, unless another process did it
-    while this one waited: small blogs only, where that takes a few seconds."""
+    while this one waited: small blogs only, where that takes a few seconds (embeddings are
+    left to the background thread: encoding is slow)."""
     with transaction.atomic():
         row = statistics_row(lock=True)
         if _stale_and_small(row):
-            related_rebuild()
+            related_rebuild(embed=False)
 
 
 def _stale_and_small(row) -> bool:

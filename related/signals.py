@@ -15,7 +15,8 @@ from django.dispatch import receiver
 
 from blog.models import Post
 from core.pagecache import content_changed
-from related import services
+from related import semantic, services
+from related.embedder import embedder
 from related.models import RelatedPost, RelatedPostOverride
 
 M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
@@ -48,6 +49,8 @@ class Pending:
             services.related_refresh_for_post(post_id=post_id)
         for post_id in sorted(self.recompute - gone):
             services.related_recompute_list(post_id=post_id)
+        if semantic.enabled():  # encoding is slow: off the request, the lists follow
+            embedder.submit(sorted((self.refresh | set(self.deleted)) - gone))
         # The lists changed after the editor's commit move the page cache's generation; post
         # cards and the sidebar do not show them, so they stay cached.
         content_changed(fragments=False, lists=False)

@@ -23,3 +23,16 @@ class StandInEncoder:
 
 def factory():
     return StandInEncoder()
+
+
+class FailingEncoder:
+    """An encoder whose model cannot run (a broken install, out of memory)."""
+
+    name = "failing"
+
+    def encode(self, texts):
+        raise RuntimeError("the model cannot run")
+
+
+def failing():
+    return FailingEncoder()

@@ -62,3 +62,30 @@ def test_long_posts_get_full_lists(django_capture_on_commit_callbacks):
             for n in range(7)
         ]
     assert RelatedPost.objects.filter(post=posts[0]).count() >= 5
+
+
+def test_memory_scores_are_the_floats_of_the_one_post_path():
+    """The rebuild scores from its arrays; the one-post path scores dicts with ``similarity``.
+    Both add the shared terms in term order, so a pair's score is the same float either way."""
+    import random
+
+    from related.scoring import similarity
+
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(120)] + ["#tag:a", "#tag:b", "#cat:c"]
+    vectors = {
+        pk: {t: rng.random() for t in rng.sample(vocabulary, rng.randint(1, 40))}
+        for pk in range(1, 60)
+    }
+    memory = MemoryPostings()
+    for pk, vector in vectors.items():
+        memory.add(pk, vector, [])
+    rarities2 = {t: rng.random() for t in vocabulary}
+    others = sorted(vectors)
+    for pk, vector in vectors.items():
+        scores = memory.scores(pk, others, rarities2)
+        assert scores == {o: similarity(vector, vectors[o], rarities2) for o in others}
+    decoded = memory.decoded()
+    assert decoded[7] == vectors[7] and len(decoded) == len(vectors)
+    with pytest.raises(KeyError):
+        decoded[999]
