@@ -30,8 +30,7 @@ class BlogConfig(AppConfig):
             "ratings.Vote",
             "ratings.RatingAggregate",
         )
-        # Lists (the sidebar's data, a post's neighbours: blog.sidebar, lists_key) show posts,
-        # categories and tags only.
-        pagecache.lists_ignore(
-            settings.AUTH_USER_MODEL, "images.Image", "ratings.Vote", "ratings.RatingAggregate"
-        )
+        # Lists (the sidebar's data, a post's neighbours, the post page's related posts and
+        # author box: blog.sidebar, lists_key, blog.views.post_fragment_keys) show posts,
+        # categories, tags and pictures (related posts' thumbnails, the author's avatar).
+        pagecache.lists_ignore(settings.AUTH_USER_MODEL, "ratings.Vote", "ratings.RatingAggregate")

@@ -105,6 +105,8 @@ def rating_figures_changed(sender, object_id, **kwargs):
 @receiver(image_changed, dispatch_uid="blog.image_changed_versions")
 def picture_described_or_rebuilt(sender, image, **kwargs):
     """After commit, once the bodies placing the picture are rendered again (blog.figures): its
-    renditions rebuilt (which saves no row) or its description changed."""
+    renditions rebuilt (which saves no row) or its description changed. The list generation
+    moves too: the post page's related posts and author box show pictures of other posts and
+    of the author."""
     posts_shown_changed(Post.objects.filter(featured=image))
-    content_changed(fragments=False, lists=False)
+    content_changed(fragments=False)

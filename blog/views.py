@@ -18,8 +18,9 @@ from blog.models import Category, Post, PostRedirect
 from blog.search import MAX_QUERY_LENGTH, parse_query, search_posts
 from blog.sidebar import sidebar_data
 from core.models import SiteIdentity
-from core.pagecache import lists_key, versioned_key
+from core.pagecache import generation, lists_key, versioned_key
 from core.templatetags.fragments import FRAGMENT_SECONDS
+from ratings.policy import voting_window
 from ratings.selectors import with_ratings
 
 
@@ -69,6 +70,32 @@ class PostCard:
 
 def card_key(pk, shown_changed_at) -> str:
     return versioned_key("card", pk, int(shown_changed_at.timestamp() * 1_000_000))
+
+
+def post_fragment_keys(post: Post, *, is_preview: bool, canonical_url: str) -> dict[str, str]:
+    """The keys of the post page's cached blocks, made of versions of what each shows (no
+    query: the post's row and the request's generation are read already), so a vote, an edit
+    or a profile change elsewhere leaves them cached:
+
+    - the rating widget and the JSON-LD snippet: the post's stamp (its title, summary, dates,
+      picture, author's name and rating figures: blog.versions) and whether the time limit has
+      closed voting yet; rating rules and sets move the fragment generation;
+    - the sections after the body (the author box, the related posts): the post's stamp (the
+      author's profile, name and avatar stamp their posts) and the list generation (the
+      author's published posts, the related lists and the titles, addresses and pictures of
+      the posts they name); the site's name moves the fragment generation.
+    """
+    stamp = int(post.shown_changed_at.timestamp() * 1_000_000)
+    window = voting_window(post)
+    return {
+        "json_ld": versioned_key(
+            "post-json-ld", post.pk, stamp, window, int(is_preview), canonical_url
+        ),
+        "rating": versioned_key("post-rating", post.pk, stamp, window),
+        "after_body": versioned_key(
+            "post-after-body", post.pk, stamp, generation().lists_token, int(is_preview)
+        ),
+    }
 
 
 def post_cards(rows) -> list[PostCard]:
@@ -377,6 +404,9 @@ class PostDetailView(DetailView):
                 self.request, *trail, (post.title, post.get_absolute_url())
             ),
             "share_links": seo.share_links(post.title, canonical),
+            "post_fragments": post_fragment_keys(
+                post, is_preview=bool(kwargs.get("is_preview")), canonical_url=canonical
+            ),
         }
         return super().get_context_data(**context, **kwargs)
 

@@ -71,6 +71,20 @@ class RatingPolicy:
         return self.rating_set.mode == RatingSet.Mode.THUMBS
 
 
+def voting_window(target: models.Model) -> str:
+    """Whether the time limit (RATINGS_CLOSE_AFTER_DAYS) has closed voting on ``target`` yet:
+    "closed", "open", or "" when no limit applies. No query: it changes with time alone, so a
+    cached widget or snippet keeps it in its key."""
+    spec = conf.spec_for(type(target))
+    closes = conf.close_after()
+    if spec is None or closes is None or not spec.published_field:
+        return ""
+    published = getattr(target, spec.published_field, None)
+    if published is None:
+        return ""
+    return "closed" if published + closes <= timezone.now() else "open"
+
+
 def rating_policy(target: models.Model, *, user) -> RatingPolicy:
     """The rules for ``target`` and this user, in two queries: access after the overrides (see
     ratings.overrides for the precedence), the rating set, and why this user may not vote."""

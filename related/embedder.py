@@ -173,7 +173,7 @@ def process(post_ids: list[int]) -> None:
         for post_id in refreshed:
             services.related_refresh_meaning(post_id=post_id)
         if refreshed:
-            content_changed(fragments=False, lists=False)  # cached pages show the new lists
+            content_changed(fragments=False)  # post pages show the new lists
     except Exception:
         logger.exception(
             "Related posts: computing the embeddings of posts %s failed; the next "

@@ -51,9 +51,10 @@ class Pending:
             services.related_recompute_list(post_id=post_id)
         if semantic.enabled():  # encoding is slow: off the request, the lists follow
             embedder.submit(sorted((self.refresh | set(self.deleted)) - gone))
-        # The lists changed after the editor's commit move the page cache's generation; post
-        # cards and the sidebar do not show them, so they stay cached.
-        content_changed(fragments=False, lists=False)
+        # The lists changed after the editor's commit move the page cache's generation and the
+        # list generation, under which the post page keeps its related-posts block; post cards
+        # do not show them, so they stay cached.
+        content_changed(fragments=False)
 
 
 _local = threading.local()

@@ -2,8 +2,9 @@
 generation (core.pagecache) and then read from the cache, by every page that shows it.
 ``{% stored_fragment key %}…{% endstored_fragment %}`` stores a piece under a key its view made
 from the versions of what it shows (``core.pagecache.versioned_key``: a post's card on the home,
-tag, category and author pages). Neither may hold anything personal (a CSRF token, a message, a
-reader's vote): the same copy is shown to everyone."""
+tag, category and author pages; the post page's rating widget, JSON-LD and sections after the
+body). Neither may hold anything personal (a CSRF token, a message, a reader's vote): the same
+copy is shown to everyone."""
 
 from django import template
 from django.core.cache import cache

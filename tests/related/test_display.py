@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from blog.models import Post
-from core.pagecache import fragment_key
+from blog.views import post_fragment_keys
 from related.display import related_block
 from related.models import RelatedPostOverride
 from tests.factories import CategoryFactory, PostFactory
@@ -50,7 +50,9 @@ def test_post_page_costs_the_same_queries_whatever_the_number_of_related_posts(
     post, *_ = make_topic_posts(count, capture=django_capture_on_commit_callbacks)
     settings.PAGE_CACHE = False  # render it every time
     client.get(post.get_absolute_url())  # warm the layout (sidebar, identity)
-    cache.delete(fragment_key("post-after-body", post.pk, ""))  # not a preview
+    post.refresh_from_db()
+    keys = post_fragment_keys(post, is_preview=False, canonical_url="")
+    cache.delete(keys["after_body"])
     # The content generation, the post, and the sections after the body rendered afresh: the
     # related block (1) and the author box (1); the rest of the page (surroundings, rating
     # widget, sidebar) comes from the fragment cache.
