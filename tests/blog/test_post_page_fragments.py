@@ -189,3 +189,33 @@ def test_the_rating_block_changes_when_the_time_limit_closes_voting(settings):
     assert closed_keys["rating"] != open_keys["rating"]
     assert closed_keys["json_ld"] != open_keys["json_ld"]
     assert "closed 2 days after publication" in page(post)
+
+
+@pytest.mark.parametrize("role", ["listed post's thumbnail", "author's avatar"])
+def test_a_picture_rebuilt_or_described_renders_the_sections_showing_it(
+    role, django_capture_on_commit_callbacks
+):
+    from images.services import image_create, image_update, renditions_rebuild
+    from tests.images.conftest import picture_bytes
+
+    picture = image_create(data=picture_bytes(size=(800, 600)), name="harbour.jpg")
+    with django_capture_on_commit_callbacks(execute=True):
+        post = PostFactory(title="Spyware markets")
+        listed = PostFactory(title="Export rules")
+        RelatedPostOverride.objects.create(post=post, other=listed)
+    if role == "author's avatar":
+        AuthorProfile.objects.filter(user=post.author).update(avatar_picture=picture)
+    else:
+        Post.objects.filter(pk=listed.pk).update(featured=picture)
+    pagecache.content_changed()  # the bulk updates above
+    page(post)
+    before = keys(post)
+    with django_capture_on_commit_callbacks(execute=True):
+        renditions_rebuild(image=picture)  # updates the row: no save, no post_save
+    rebuilt = keys(post)
+    assert rebuilt["after_body"] != before["after_body"]
+    assert rebuilt["rating"] == before["rating"]  # the post's own picture is another one
+    page(post)
+    with django_capture_on_commit_callbacks(execute=True):
+        image_update(image=picture, alt_text="A harbour at dawn")
+    assert keys(post)["after_body"] != rebuilt["after_body"]
