@@ -15,8 +15,9 @@ no signals: call ``content_changed()`` after them (imports, ``QuerySet.update()`
 **Fragments keep what did not change.** Besides the page generation the row holds a fragment
 generation (``versioned_key``: fragments keyed by versions of what they show, such as a post's
 card under the post's stamp; moved only by changes no such version follows, ``fragments_follow``)
-and a list generation (``lists_key``: the sidebar's data and a post's neighbours; not moved by
-changes no list shows, ``lists_ignore``). The one read per request gets all three.
+and a list generation (``lists_key``: the sidebar's data, a post's neighbours, and in the post
+page's keys its related posts and author box; not moved by changes no list shows,
+``lists_ignore``). The one read per request gets all three.
 
 **Content that changes by itself.** A scheduled post appears when its time comes, with no write.
 Apps register a function returning the next such time (``register_due_source``); it is stored
@@ -329,8 +330,8 @@ def fragment_key(name: str, *parts) -> str:
 
 def lists_key(name: str, *parts) -> str:
     """A cache key for what lists show (the sidebar's data, a post's neighbours): it changes with
-    the list generation, moved by posts, categories, tags, due times and bulk writes, not by
-    a vote or a profile."""
+    the list generation, moved by posts, categories, tags, pictures, related lists, due times
+    and bulk writes, not by a vote or a profile."""
     joined = ":".join(str(part) for part in parts)
     return f"lfrag:{code_version()}:{generation().lists_token}:{name}:{joined}"
 
