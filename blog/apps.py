@@ -17,6 +17,7 @@ class BlogConfig(AppConfig):
         # Posts, their categories and tags, and scheduled posts coming due change public pages.
         pagecache.invalidates(Post, Category)
         pagecache.register_due_source(Post.objects.next_due)
+        pagecache.register_due_source(Post.objects.next_voting_closure)
         # Versioned fragments (post cards) follow these by the posts' stamps (blog.versions) and
         # their rating figures, so a vote or an edit leaves other posts' cards cached.
         pagecache.fragments_follow(

@@ -26,6 +26,24 @@ class PostQuerySet(models.QuerySet):
             .first()
         )
 
+    def next_voting_closure(self):
+        """When voting next closes on a published post (RATINGS_CLOSE_AFTER_DAYS after its
+        publication, after now), or None: its page then changes without a write."""
+        from ratings.conf import close_after
+
+        closes = close_after()
+        if closes is None:
+            return None
+        first = (
+            self.filter(
+                status=self.model.Status.PUBLISHED, published_at__gt=timezone.now() - closes
+            )
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        return None if first is None else first + closes
+
     def editable_by(self, user) -> PostQuerySet:
         """Posts the user may open and edit in the admin: all of them with the permission to edit
         others' posts, else their own."""

@@ -361,6 +361,23 @@ def test_a_scheduled_post_appears_when_its_time_comes(world, store, monkeypatch)
     assert "Embargoed analysis" in view("/").content.decode()
 
 
+def test_a_cached_page_stops_offering_the_vote_when_voting_closes(
+    world, store, settings, monkeypatch
+):
+    settings.RATINGS_CLOSE_AFTER_DAYS = 30
+    closes = timezone.now() + datetime.timedelta(hours=1)
+    Post.objects.filter(pk=world.pk).update(published_at=closes - datetime.timedelta(days=30))
+    pagecache.content_changed()
+    world.refresh_from_db()
+    address = world.get_absolute_url()
+    assert "closed 30 days after publication" not in view(address).content.decode()
+    assert state(view(address)) == "hit"
+    monkeypatch.setattr(timezone, "now", lambda: closes + datetime.timedelta(seconds=1))
+    page = view(address)
+    assert state(page) != "hit"
+    assert "closed 30 days after publication" in page.content.decode()
+
+
 def test_a_change_committed_by_another_process_is_seen(world, store):
     """The other process wrote without signals here and moved the generation (as its
     ``content_changed()`` does: pages and fragments): this process keeps nothing that would
