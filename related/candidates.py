@@ -14,7 +14,7 @@ index (``DatabasePostings``) or the rebuild's in-memory copy (``MemoryPostings``
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,6 +23,14 @@ from related import conf
 from related.index import chunks
 from related.models import PostTerm
 from related.scoring import similarity
+
+try:  # the rebuild's scoring is several times faster with it (the semantic extra brings it)
+    import numpy as _numpy
+except ImportError:  # pragma: no cover - exercised where NumPy is not installed
+    _numpy = None
+
+NUMPY_FROM = 64  # candidates from which a post is scored with NumPy, when installed
+NUMPY_ROWS = 4096  # candidates scored per NumPy block (about 2 MB per array)
 
 
 class Postings(Protocol):
@@ -47,9 +55,17 @@ def scored_candidates(
     lookup: list[str],
     rarities2: Mapping[str, float],
     postings: Postings,
+    keep: int | None = None,
 ) -> Candidates:
-    """The post's candidates, each scored exactly against it."""
+    """The post's candidates, each scored exactly against it. With ``keep`` (the rebuild, with
+    NumPy) only that many of the best (by score, then lowest id, as lists rank them)."""
     threshold = conf.lookup_min_score()
+    if isinstance(postings, MemoryPostings) and _numpy is not None:
+        chosen, slots = postings.chosen_numpy(post_id, vector, lookup, rarities2, threshold)
+        return Candidates(
+            scores=postings.scores_numpy(post_id, chosen, slots, rarities2, keep),
+            shared=postings.decoded(),
+        )
     by_term = postings.lookup_postings(lookup)
     partial: dict[int, float] = {}
     for term in sorted(lookup):  # term order, so both posts of a pair add the same floats
@@ -80,13 +96,14 @@ def with_meaning(
     from related.semantic import bonus
 
     missing = sorted(set(near) - set(found.scores))
-    shared = dict(found.shared)
+    fetched: dict[int, Mapping[str, float]] = {}
+    shared = ChainMap(fetched, found.shared)  # no copy: the rebuild's is a view of every post
     scores = dict(found.scores)
     if missing:
-        fetched = postings.weights(missing, vector)
+        weights = postings.weights(missing, vector)
         for other in missing:
-            shared[other] = fetched.get(other, {})
-            scores[other] = similarity(vector, shared[other], rarities2)
+            fetched[other] = weights.get(other, {})
+            scores[other] = similarity(vector, fetched[other], rarities2)
     for other, cosine in near.items():
         scores[other] = scores[other] + bonus(cosine)
     return Candidates(scores=scores, shared=shared, meaning=dict(near))
@@ -186,6 +203,11 @@ class MemoryPostings:
         self, post_id: int, others: list[int], rarities2: Mapping[str, float]
     ) -> dict[int, float]:
         """The exact score of the post with each of the others (``similarity``'s floats)."""
+        if _numpy is not None and len(others) >= NUMPY_FROM:
+            slots = _numpy.fromiter(
+                (self._slots[o] for o in others), dtype=_numpy.int64, count=len(others)
+            )
+            return self.scores_numpy(post_id, others, slots, rarities2)
         r2 = self._rarities_by_number(rarities2)
         slot = self._slots[post_id]
         start, end = self._starts[slot], self._starts[slot + 1]
@@ -204,6 +226,120 @@ class MemoryPostings:
                     total += mine * w * r2[t]
             result[other] = total
         return result
+
+    def scores_numpy(
+        self,
+        post_id: int,
+        others: list[int],
+        slots,
+        rarities2: Mapping[str, float],
+        keep: int | None = None,
+    ) -> dict[int, float]:
+        """``scores`` with NumPy, for the same floats: each candidate's run (in term order) is a
+        row of products, zero where the post lacks the term, added up left to right by a
+        cumulative sum (sequential, unlike ``sum``), and adding 0.0 changes no float. ``slots``
+        are the others' slots; with ``keep``, only the best that many are returned."""
+        np = _numpy
+        if not others:
+            return {}
+        term_of, weight_of, starts, r2, dense = self._numpy_arrays(rarities2)
+        slot = self._slots[post_id]
+        own_terms = term_of[starts[slot] : starts[slot + 1]]
+        dense[own_terms] = weight_of[starts[slot] : starts[slot + 1]]
+        try:
+            result = np.zeros(len(others))
+            for at in range(0, len(others), NUMPY_ROWS):  # bounded memory per block
+                block = slots[at : at + NUMPY_ROWS]
+                first = starts[block]
+                length = starts[block + 1] - first
+                width = int(length.max())
+                if not width:
+                    continue
+                offsets = np.arange(width)
+                inside = offsets[None, :] < length[:, None]
+                where = np.where(inside, first[:, None] + offsets[None, :], 0)
+                terms = term_of[where]
+                products = dense[terms] * weight_of[where] * r2[terms]
+                products[~inside] = 0.0
+                result[at : at + len(block)] = np.cumsum(products, axis=1)[:, -1]
+        finally:
+            dense[own_terms] = 0.0
+        ids = np.asarray(others, dtype=np.int64)
+        if keep is not None and keep < len(others):
+            best = np.lexsort((ids, -result))[:keep]  # by score, then lowest id
+            ids, result = ids[best], result[best]
+        return dict(zip(ids.tolist(), result.tolist(), strict=True))
+
+    def chosen_numpy(
+        self,
+        post_id: int,
+        vector: Mapping[str, float],
+        lookup: list[str],
+        rarities2: Mapping[str, float],
+        threshold: float,
+    ):
+        """``scored_candidates``' candidate rule with NumPy, for the same floats: each look-up
+        term's contributions are added in term order into one slot per post (a post is on a
+        term's postings once, so every slot is added to left to right, from 0.0)."""
+        np = _numpy
+        partial, post_of_slot, slot_of_post = self._candidate_arrays()
+        touched = []
+        for term in sorted(lookup):
+            number = self._term_ids.get(term)
+            if number is None or number not in self._postings:
+                continue
+            ids, weights = self._postings[number]
+            slots = slot_of_post(np.frombuffer(ids, dtype=np.int64))
+            partial[slots] += (
+                vector[term] * np.frombuffer(weights, dtype=np.float64) * rarities2[term]
+            )
+            touched.append(slots)
+        if not touched:
+            return [], np.empty(0, dtype=np.int64)
+        seen = np.unique(np.concatenate(touched))
+        values = partial[seen]
+        partial[seen] = 0.0
+        own = self._slots[post_id]
+        found = seen[(values >= threshold) & (seen != own)]
+        posts = post_of_slot[found]
+        order = np.argsort(posts)
+        return posts[order].tolist(), found[order]
+
+    def _candidate_arrays(self):
+        cached = getattr(self, "_candidate_cache", None)
+        if cached is None or len(cached[1]) != len(self._slots):
+            np = _numpy
+            post_of_slot = np.empty(len(self._slots), dtype=np.int64)
+            for post, slot in self._slots.items():
+                post_of_slot[slot] = post
+            order = np.argsort(post_of_slot)
+            sorted_posts = post_of_slot[order]
+
+            def slot_of_post(posts):
+                return order[np.searchsorted(sorted_posts, posts)]
+
+            cached = self._candidate_cache = (
+                np.zeros(len(self._slots)),
+                post_of_slot,
+                slot_of_post,
+            )
+        return cached
+
+    def _numpy_arrays(self, rarities2: Mapping[str, float]):
+        r2 = self._rarities_by_number(rarities2)
+        cached = getattr(self, "_numpy_cache", None)
+        if cached is None or cached[0] is not r2 or cached[1] != len(self._term_of):
+            np = _numpy
+            # Views of the flat arrays, not copies (no post is added once scoring starts).
+            arrays = (
+                np.frombuffer(self._term_of, dtype=np.int32),
+                np.frombuffer(self._weight_of, dtype=np.float64),
+                np.frombuffer(self._starts, dtype=np.int64),
+                np.frombuffer(r2, dtype=np.float64),
+                np.zeros(len(self._terms)),
+            )
+            cached = self._numpy_cache = (r2, len(self._term_of), arrays)
+        return cached[2]
 
     def lookup(self, post_id: int) -> list[str]:
         slot = self._slots[post_id]

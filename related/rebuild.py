@@ -34,6 +34,8 @@ from related.scoring import reason, squared_rarities
 
 Progress = Callable[[str, int, int], None]
 
+NO_OVERRIDES = Overrides()
+
 # Rebuilds of at least this many posts refresh the database's planner statistics afterwards.
 ANALYZE_FROM_POSTS = 1000
 
@@ -143,6 +145,7 @@ def related_rebuild(
         semantic.fill_vector_index()  # pgvector's table, when the database has the extension
 
     # Pass 3: every post's list, by the same rules as the one-post path.
+    stored_count = conf.stored_count()
     post_ids = memory.post_ids()
     done = 0
     for chunk in chunks(post_ids, chunk_size):
@@ -151,12 +154,15 @@ def related_rebuild(
         rows = []
         for post_id in chunk:
             vector = memory.vector(post_id)
+            own = overrides.get(post_id, NO_OVERRIDES)
             found = scored_candidates(
                 post_id=post_id,
                 vector=vector,
                 lookup=memory.lookup(post_id),
                 rarities2=rarities2,
                 postings=memory,
+                # Enough of the best for the list whatever its pins and exclusions take.
+                keep=stored_count + len(own.excluded) + len(own.pins),
             )
             if post_id in near:
                 found = with_meaning(
@@ -176,7 +182,7 @@ def related_rebuild(
                     names=names,
                     meaning=f.meaning.get(other),
                 ),
-                overrides.get(post_id, Overrides()),
+                own,
             )
         with transaction.atomic():
             statistics_row(lock=True)

@@ -64,12 +64,22 @@ def test_long_posts_get_full_lists(django_capture_on_commit_callbacks):
     assert RelatedPost.objects.filter(post=posts[0]).count() >= 5
 
 
-def test_memory_scores_are_the_floats_of_the_one_post_path():
-    """The rebuild scores from its arrays; the one-post path scores dicts with ``similarity``.
-    Both add the shared terms in term order, so a pair's score is the same float either way."""
+@pytest.mark.parametrize("numpy", [False, True], ids=["plain", "numpy"])
+def test_memory_scores_are_the_floats_of_the_one_post_path(numpy, monkeypatch):
+    """The rebuild scores from its arrays (with NumPy when installed); the one-post path scores
+    dicts with ``similarity``. Both add the shared terms in term order, so a pair's score is the
+    same float either way."""
     import random
 
+    from related import candidates
     from related.scoring import similarity
+
+    if numpy:
+        pytest.importorskip("numpy")
+        monkeypatch.setattr(candidates, "NUMPY_FROM", 1)
+        monkeypatch.setattr(candidates, "NUMPY_ROWS", 7)  # several blocks per post
+    else:
+        monkeypatch.setattr(candidates, "_numpy", None)
 
     rng = random.Random(5)
     vocabulary = [f"w{i}" for i in range(120)] + ["#tag:a", "#tag:b", "#cat:c"]
@@ -81,6 +91,9 @@ def test_memory_scores_are_the_floats_of_the_one_post_path():
     for pk, vector in vectors.items():
         memory.add(pk, vector, [])
     rarities2 = {t: rng.random() for t in vocabulary}
+    memory.add(60, {"w999": 1.0}, [])  # shares nothing: scores 0.0
+    vectors[60] = {"w999": 1.0}
+    rarities2["w999"] = 0.5
     others = sorted(vectors)
     for pk, vector in vectors.items():
         scores = memory.scores(pk, others, rarities2)
@@ -89,3 +102,47 @@ def test_memory_scores_are_the_floats_of_the_one_post_path():
     assert decoded[7] == vectors[7] and len(decoded) == len(vectors)
     with pytest.raises(KeyError):
         decoded[999]
+
+
+def test_numpy_candidates_follow_the_plain_rule():
+    """The rebuild's NumPy path chooses exactly the candidates of the plain rule."""
+    pytest.importorskip("numpy")
+    import random
+
+    from related import candidates
+
+    rng = random.Random(9)
+    vocabulary = [f"w{i}" for i in range(40)]
+    memory = MemoryPostings()
+    vectors, lookups = {}, {}
+    for pk in range(3, 300, 3):  # ids with gaps, as after deletions
+        vectors[pk] = {t: rng.random() for t in rng.sample(vocabulary, rng.randint(2, 12))}
+        lookups[pk] = sorted(rng.sample(sorted(vectors[pk]), min(4, len(vectors[pk]))))
+        memory.add(pk, vectors[pk], lookups[pk])
+    rarities2 = {t: rng.random() for t in vocabulary}
+
+    def found(pk, keep=None):
+        result = candidates.scored_candidates(
+            post_id=pk,
+            vector=vectors[pk],
+            lookup=lookups[pk],
+            rarities2=rarities2,
+            postings=memory,
+            keep=keep,
+        )
+        return result.scores
+
+    kept = {pk: found(pk, keep=3) for pk in vectors}
+
+    with_numpy = {pk: found(pk) for pk in vectors}
+    original = candidates._numpy
+    candidates._numpy = None
+    try:
+        plain = {pk: found(pk) for pk in vectors}
+    finally:
+        candidates._numpy = original
+    assert with_numpy == plain
+    for pk, scores in plain.items():  # the best three, as lists rank them
+        assert kept[pk] == dict(sorted(scores.items(), key=lambda i: (-i[1], i[0]))[:3])
+    assert sum(len(s) for s in plain.values()) > 100  # the rule chose something
+    assert any(0 < len(s) < len(vectors) - 1 for s in plain.values())  # and left some out
