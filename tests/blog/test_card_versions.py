@@ -223,3 +223,19 @@ def test_changes_lists_show_are_in_the_sidebar_at_once(posts, event, expected):
     event(shown)
     assert lists_token() != before
     assert expected in sidebar(home())
+
+
+def test_a_vote_leaves_the_sidebar_lists_cached_and_moves_top_rated(posts):
+    """The sidebar's lists are rendered once per list generation; the top-rated block beside
+    them is rendered again after every vote."""
+    from django.core.cache import cache
+
+    shown, _ = posts
+    home()
+    pagecache._current.set(None)
+    lists, top = pagecache.lists_key("sidebar"), pagecache.fragment_key("sidebar-top-rated")
+    assert cache.get(lists) is not None
+    vote(shown)
+    pagecache._current.set(None)
+    assert pagecache.lists_key("sidebar") == lists and cache.get(lists) is not None
+    assert pagecache.fragment_key("sidebar-top-rated") != top
