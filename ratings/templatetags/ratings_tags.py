@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django import template
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings import conf
 from ratings.errors import NotRatable
-from ratings.models import RatingRule
+from ratings.models import RatingAggregate, RatingRule
 from ratings.policy import rating_policy
 from ratings.readers import reader_for
 from ratings.selectors import rating_summary, top_rated
@@ -106,6 +108,18 @@ def rating_json_ld(context, obj, schema_type: str = "BlogPosting", **properties)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
+def _top_block_ids(model, size: int) -> tuple[list[int], list | None]:
+    """The block's candidate ids (cached), and the candidates themselves when just computed."""
+    key = f"ratings:top-block-ids:{model._meta.label_lower}"
+    ids = cache.get(key)
+    if ids is not None:
+        return ids, None
+    items = list(top_rated(model, limit=size * TOP_BLOCK_CANDIDATES_PER_PLACE))
+    ids = [item.pk for item in items]
+    cache.set(key, ids, TOP_BLOCK_CACHE_SECONDS)
+    return ids, items
+
+
 @register.inclusion_tag("ratings/_top_block.html")
 def top_rated_block(label: str | None = None) -> dict:
     """The few best-rated objects for a sidebar, in one query whether cached or not (none when
@@ -118,14 +132,31 @@ def top_rated_block(label: str | None = None) -> dict:
         return {"items": []}
     model = apps.get_model(label or next(iter(specs)))
     size = conf.get("RATINGS_TOP_BLOCK_SIZE")
-    key = f"ratings:top-block-ids:{model._meta.label_lower}"
-    ids = cache.get(key)
-    if ids is None:
-        items = list(top_rated(model, limit=size * TOP_BLOCK_CANDIDATES_PER_PLACE))
-        cache.set(key, [item.pk for item in items], TOP_BLOCK_CACHE_SECONDS)
-    else:
+    ids, items = _top_block_ids(model, size)
+    if items is None:
         items = list(top_rated(model).filter(pk__in=ids))
     return {"items": items[:size], "max_score": conf.max_score()}
+
+
+@register.simple_tag
+def top_rated_version(label: str | None = None) -> str:
+    """What the top-rated block's figures depend on besides the objects themselves: its
+    candidates and their vote counts and totals (one simple query). A project that caches the
+    block keys it by this and by whatever moves when the objects change (their titles,
+    addresses, visibility, the rating rules): a vote on any other object then leaves it
+    cached."""
+    specs = conf.model_specs()
+    if not specs:
+        return ""
+    model = apps.get_model(label or next(iter(specs)))
+    ids, _ = _top_block_ids(model, conf.get("RATINGS_TOP_BLOCK_SIZE"))
+    figures = sorted(
+        RatingAggregate.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        ).values_list("object_id", "criterion_id", "count", "total")
+    )
+    digest = hashlib.sha1(repr((ids, figures)).encode()).hexdigest()
+    return f"{model._meta.label_lower}:{digest}"
 
 
 @register.filter

@@ -13,6 +13,7 @@ from authors.models import AuthorProfile
 from blog.models import Category, Post
 from blog.views import CARD_VERSIONS, post_cards
 from core import pagecache
+from ratings.templatetags.ratings_tags import top_rated_version
 from tests.factories import CategoryFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,15 +228,27 @@ def test_changes_lists_show_are_in_the_sidebar_at_once(posts, event, expected):
 
 def test_a_vote_leaves_the_sidebar_lists_cached_and_moves_top_rated(posts):
     """The sidebar's lists are rendered once per list generation; the top-rated block beside
-    them is rendered again after every vote."""
+    them again when a vote changes the figures of a post it considers, and not for a vote on
+    any other post."""
     from django.core.cache import cache
 
-    shown, _ = posts
-    home()
-    pagecache._current.set(None)
-    lists, top = pagecache.lists_key("sidebar"), pagecache.fragment_key("sidebar-top-rated")
-    assert cache.get(lists) is not None
-    vote(shown)
-    pagecache._current.set(None)
-    assert pagecache.lists_key("sidebar") == lists and cache.get(lists) is not None
-    assert pagecache.fragment_key("sidebar-top-rated") != top
+    shown, other = posts
+    reader = Client()
+    url = reverse("ratings:vote", args=["blog.post", shown.pk])
+    reader.post(url, {"score": "5"}, HTTP_ACCEPT="application/json")
+    page = sidebar(home())
+    assert "Spyware markets" in page.split('id="widget-top-rated"', 1)[1]
+
+    def keys():
+        pagecache._current.set(None)
+        return pagecache.lists_key("sidebar"), pagecache.lists_key(
+            "sidebar-top-rated", top_rated_version()
+        )
+
+    lists, top = keys()
+    assert cache.get(lists) is not None and cache.get(top) is not None
+    vote(other)  # not among the block's candidates (they are cached for a few minutes)
+    assert keys() == (lists, top)
+    reader.post(url, {"score": "2"}, HTTP_ACCEPT="application/json")  # changes a shown figure
+    assert keys()[0] == lists and keys()[1] != top
+    assert "2.0/5" in sidebar(home()).split('id="widget-top-rated"', 1)[1]
