@@ -21,17 +21,18 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 # The post page: 10 queries are the blog's (the post, its categories, the previous and next
 # posts, its tags, site identity, and the sidebar's archive months, categories, tags and recent
 # posts), 1 the related posts', 1 the author box's (the profile with its avatar and post count),
-# and 4 the ratings app's: the overrides, the criteria and the aggregates (the widget and the
-# JSON-LD share them), and the top-rated sidebar block.
-POST_PAGE = 17
+# and 6 the ratings app's: the overrides, the criteria and the aggregates (the widget and the
+# JSON-LD share them), and the top-rated sidebar block (3 with a cold cache: its candidates,
+# their vote figures, which key its cached copy, and the block's items; 1 once it is cached).
+POST_PAGE = 19
 # The home page: 8 are the blog's (the post count for pagination, site identity, the page's
 # categories and tags, and the sidebar's archive months, categories, tags and recent posts) and
 # 2 carry the ratings: the page's posts, whose rating figures and access come as subqueries of
-# that one query (ratings.selectors.with_ratings), and the top-rated sidebar block.
-HOME_PAGE = 12
+# that one query (ratings.selectors.with_ratings), and the top-rated sidebar block (3, as above).
+HOME_PAGE = 14
 # /top-rated/: the best-rated and the most-rated lists (2), site identity and the sidebar's
-# archive months, categories, tags and recent posts (5), and the top-rated sidebar block (1).
-TOP_RATED_PAGE = 9
+# archive months, categories, tags and recent posts (5), and the top-rated sidebar block (3).
+TOP_RATED_PAGE = 11
 # A vote: resolve the post (1), its overrides and criteria (2), then one transaction (inside
 # the test's own, a savepoint and its release: 2) holding whether the reader is new (1), the
 # rate limits (the address's and the address's on this post: each counter created if missing
