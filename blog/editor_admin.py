@@ -25,9 +25,10 @@ TAG_QUERY_MAX_CHARS = 100
 BODY_HELP = (
     "Markdown: **bold**, _italic_, [a link](https://example.org), ## a heading, “- ” or “1. ” "
     "starting list items, `code`. A quote is lines starting with “> ”; its last line starting "
-    "with —, –, -- or ~ is its attribution (“> — Jane Doe”, with or without an empty “>” line "
-    "before it). Raw HTML is allowed, but scripts, event handlers and javascript: links are "
-    "removed. The preview beside the text shows the post as readers will see it."
+    "with —, –, -- or ~ is its attribution (“> — Jane Doe” or “-- Jane Doe”, with or without "
+    "an empty “>” line before it). Raw HTML is allowed, but scripts, event handlers and "
+    "javascript: links are removed. The preview beside the text shows the post as readers will "
+    "see it."
 )
 TAGS_HELP = (
     "Separated by commas. Existing tags are suggested as you type (↑ ↓ to choose, Enter to "

@@ -91,7 +91,8 @@ class Post(models.Model):
     )
     body = models.TextField(
         help_text="Markdown. Raw HTML is allowed but scripts, event handlers and "
-        "javascript: links are removed. A quote's last line starting with — is its attribution."
+        "javascript: links are removed. A quote's last line starting with —, –, -- or ~ is its "
+        "attribution."
     )
     body_html = models.TextField(editable=False, default="")
     featured = models.ForeignKey(

@@ -55,10 +55,10 @@ def quote_depth(line: str) -> tuple[int, str]:
 
 
 class QuoteAttributionPreprocessor(Preprocessor):
-    """``> text`` directly followed by ``> — Name`` as the quote's last line: a blank quote line
-    is put between them, so the name is a paragraph of its own (the tree processor below makes it
-    the attribution) instead of the end of the quote's last sentence. Fenced and indented code
-    is left as it is."""
+    """``> text`` directly followed by ``> — Name`` (or ``— Name`` without its ``>``) as the
+    quote's last line: a blank quote line is put between them, so the name is a paragraph of its
+    own (the tree processor below makes it the attribution) instead of the end of the quote's
+    last sentence. Fenced and indented code is left as it is."""
 
     def run(self, lines: list[str]) -> list[str]:
         result: list[str] = []
@@ -67,6 +67,13 @@ class QuoteAttributionPreprocessor(Preprocessor):
             depth, text = quote_depth(line)
             if FENCE.match(text):
                 fenced = not fenced
+            if not fenced and not depth and result and self.lazy_attribution(lines, index):
+                # "> text" then "-- Name" without its ">": Markdown would run the name into the
+                # quote's last sentence (a lazy continuation line); it is the attribution.
+                previous_depth, _ = quote_depth(lines[index - 1])
+                result.append(">" * previous_depth)
+                result.append(">" * previous_depth + " " + line.strip())
+                continue
             if not fenced and depth and result and self.ends_quote(lines, index, depth):
                 previous_depth, previous_text = quote_depth(result[-1])
                 if (
@@ -88,6 +95,20 @@ class QuoteAttributionPreprocessor(Preprocessor):
                     continue
             result.append(line)
         return result
+
+    @staticmethod
+    def lazy_attribution(lines: list[str], index: int) -> bool:
+        """The line at ``index`` has no ">" but directly follows a quoted line of text, ends the
+        paragraph and reads as an attribution (a dash or tilde, then a name)."""
+        line = lines[index]
+        if index == 0 or line.startswith("    ") or not line.strip():
+            return False
+        previous_depth, previous_text = quote_depth(lines[index - 1])
+        if not previous_depth or not previous_text.strip():
+            return False
+        if index + 1 < len(lines) and lines[index + 1].strip():
+            return False
+        return bool(ATTRIBUTION.match(line) and ATTRIBUTION.sub("", line, count=1).strip())
 
     @staticmethod
     def ends_quote(lines: list[str], index: int, depth: int) -> bool:

@@ -28,6 +28,10 @@ JANE = '<footer class="attribution">— Jane Doe</footer>'
         "> Security is a process.\n>--Jane Doe",
         "> Security is a process.\n> — Jane Doe\n\nAfter the quote.",
         "> First paragraph.\n>\n> Security is a process.\n> — Jane Doe",
+        # The name typed without its ">" (Markdown would carry on the quote's sentence).
+        "> Security is a process.\n-- Jane Doe",
+        "> Security is a process.\n— Jane Doe\n\nAfter the quote.",
+        "> Security is a process.\n~ Jane Doe",
     ],
 )
 def test_last_line_with_a_dash_or_tilde_is_the_attribution(source):
@@ -58,6 +62,10 @@ def test_a_quote_that_is_only_an_attribution_line_is_a_quote():
         "> Deleted\n> ~~text~~",
         "> Ends with a rule\n>\n> ---",
         "> Line\n> --",
+        # Without its ">", only a line that ends the paragraph is a name.
+        "> A line\n-- not the last line\nof the paragraph.",
+        "> A quote.\n\n-- a paragraph after it",
+        "> A quote.\n    -- indented",
     ],
 )
 def test_dashes_elsewhere_are_not_attributions(source):
