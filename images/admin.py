@@ -34,11 +34,13 @@ SEARCH_FIELDS = ["title", "alt_text", "caption", "credit", "original_name"]
 
 
 class UploaderFilter(admin.SimpleListFilter):
-    title = "uploaded by"
+    """A shortcut to one's own pictures, above the list of every uploader."""
+
+    title = "owner"
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
-        return [("1", "Me")]
+        return [("1", "Mine")]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
