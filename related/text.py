@@ -34,20 +34,6 @@ _STOP_WORDS_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
-# Everyday words of blog prose: they count in the score (with the little weight their
-# frequency gives them) but never explain a suggestion to an editor. Stemmed forms.
-_FILLER_TEXT = """
-    actually add allow almost anyone around away bad begin behind best better big bit bring
-    call came change come day different easy end especially everyone example fact far feel
-    find fine first follow found give good great happen hard help high important instead keep
-    kind know large late later lead leave left less let life likely little live long look lot
-    low main mean mind move nearly next note number old open part people place point possible
-    pretty real reason right run say set show side simple simply small start stay step sure
-    take talk tell thank thing think thrive time today together top true try turn want way week
-    whole work world write year major minor fail safer easier harder larger smaller bigger
-    faster slower cheaper
-"""
-FILLER = frozenset(_FILLER_TEXT.split())
 
 MIN_LENGTH = 3
 MAX_LENGTH = 40
@@ -73,6 +59,27 @@ def stem(word: str) -> str:
                 root += "e"
             return root
     return word
+
+
+# Everyday words of blog prose: they count in the score (with the little weight their
+# frequency gives them) but never explain a suggestion to an editor. Listed as words; kept as the
+# stems of their inflected forms too ("changed" and "changing" stem to "chang", not "change").
+_FILLER_TEXT = """
+    actually add allow almost anyone around away bad begin behind best better big bit bring
+    call came change come day different easy end especially everyone example fact far feel
+    find fine first follow found give good great happen hard help high important instead keep
+    kind know large late later lead leave left less let life likely little live long look lot
+    low main mean mind move nearly next note number old open part people place point possible
+    pretty real reason right run say set show side simple simply small start stay step sure
+    take talk tell thank thing think thrive time today together top true try turn want way week
+    whole work world write year major minor fail safer easier harder larger smaller bigger
+    faster slower cheaper ahead longer longest higher highest lower lowest later latest
+"""
+FILLER = frozenset(
+    stem(word + ending)
+    for word in _FILLER_TEXT.split()
+    for ending in ("", "s", "es", "d", "ed", "ing")
+)
 
 
 def tokens(text: str) -> list[str]:

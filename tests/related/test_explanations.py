@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from related.models import RelatedPost
 from related.scoring import meaningful, reason, tag_term
+from related.text import stem
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,9 @@ PROSE = (
 def test_filler_and_stop_words_never_explain_a_suggestion():
     for word in ["wherever", "thrive", "behind", "actually", "thing", "whole", "time", "1999"]:
         assert not meaningful(word), word
+    # Stems of filler's inflected forms ("changed" → "chang") are filler too.
+    for word in ["changed", "changing", "changes", "longer", "ahead", "thriving"]:
+        assert not meaningful(stem(word)), word
     assert meaningful("passkey") and meaningful("encrypt")
 
 
