@@ -24,6 +24,13 @@ class AuthorProfileQuerySet(models.QuerySet):
         )
 
 
+def account_name(user) -> str:
+    """The name an account gives its author until they choose one: the person's full name, or
+    the username while the account has none (cut to fit a display name)."""
+    name = user.get_full_name() or user.get_username()
+    return name[: AuthorProfile._meta.get_field("display_name").max_length]
+
+
 class AuthorProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -63,7 +70,9 @@ class AuthorProfile(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.display_name:
-            self.display_name = self.user.get_full_name() or self.user.get_username()
+            # Until the author chooses one: the account's name, which it then follows
+            # (authors.services.profile_name_follow).
+            self.display_name = account_name(self.user)
         self.bio_html = render_markdown(self.bio)
         super().save(*args, **kwargs)
 

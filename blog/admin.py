@@ -146,7 +146,7 @@ class PostAdmin(
 
     def get_inlines(self, request, obj):
         # Apps built on the blog (related posts, …) add theirs through blog.extensions.
-        return [*super().get_inlines(request, obj), *post_inlines()]
+        return [*super().get_inlines(request, obj), *post_inlines(adding=obj is None)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)

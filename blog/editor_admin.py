@@ -13,7 +13,9 @@ from django.urls import path, reverse
 from taggit.models import Tag
 
 from blog.autosave import FIELD_LIMITS
+from blog.forms import MISSING_FIGURES, missing_figure_refs
 from blog.rendering import render_markdown
+from images.markdown import Figures
 
 # The longest body the preview renders (the post's own autosave limit), and the longest request
 # read for it (form encoding can triple the size of non-ASCII text).
@@ -95,7 +97,9 @@ class PostEditorAdmin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def body_preview_view(self, request, object_id):
-        """The body as readers will see it: the same Markdown and sanitizer as a saved post."""
+        """The body as readers will see it: the same Markdown and sanitizer as a saved post;
+        ``problems`` lists the figures that place no picture of the library (they render
+        nothing), and ``warning`` says so as the form will when the post is saved."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"], "POST only.")
         length = request.META.get("CONTENT_LENGTH") or "0"
@@ -124,7 +128,12 @@ class PostEditorAdmin:
             )
         if "\x00" in body:
             return JsonResponse({"error": "The body holds a NUL character."}, status=400)
-        return JsonResponse({"html": render_markdown(body)})
+        figures = Figures(body)
+        html = render_markdown(body, figures=figures)
+        problems = list(dict.fromkeys(figures.problems))
+        # Such figures show nothing: the author is told now, in the words the form's save uses.
+        warning = MISSING_FIGURES % {"refs": missing_figure_refs(problems)} if problems else ""
+        return JsonResponse({"html": html, "problems": problems, "warning": warning})
 
     def tag_suggestions_view(self, request):
         """Existing tags whose name contains what was typed, those starting with it first; at

@@ -6,7 +6,8 @@ An app registers, from its ``AppConfig.ready()`` or its ``admin.py``:
 * a **post page section**: a template rendered in one of the post page's slots with the page's
   context (``post``, ``categories``, ``tags``, ``request`` …). Slots: ``head`` (stylesheets,
   metadata) and ``after_body`` (blocks under the post, in ``order``);
-* a **post admin inline**: an ``InlineModelAdmin`` shown on the post's change form.
+* a **post admin inline**: an ``InlineModelAdmin`` shown on the post's change form (and on the
+  add form too, unless registered with ``when_adding=False``: rows about a saved post).
 
 Removing the app from ``INSTALLED_APPS`` removes what it registered; the blog works without it.
 """
@@ -24,7 +25,7 @@ class PostSection:
 
 
 _sections: dict[str, PostSection] = {}
-_inlines: list[type] = []
+_inlines: dict[type, bool] = {}  # inline class: shown when adding a post
 
 
 def register_post_section(template_name: str, *, slot: str = "after_body", order: int = 50):
@@ -39,12 +40,13 @@ def post_sections(slot: str) -> list[str]:
     return [s.template_name for s in sorted(_sections.values()) if s.slot == slot]
 
 
-def register_post_inline(inline_class: type) -> None:
-    """Show ``inline_class`` on the post admin's change form (once, however often called)."""
-    if inline_class not in _inlines:
-        _inlines.append(inline_class)
+def register_post_inline(inline_class: type, *, when_adding: bool = True) -> None:
+    """Show ``inline_class`` on the post admin's change form (once, however often called), and
+    on its add form when ``when_adding``."""
+    _inlines.setdefault(inline_class, when_adding)
 
 
-def post_inlines() -> list[type]:
-    """The inlines registered by other apps, in registration order."""
-    return list(_inlines)
+def post_inlines(*, adding: bool = False) -> list[type]:
+    """The inlines registered by other apps, in registration order (those shown when adding a
+    post only, with ``adding``)."""
+    return [inline for inline, when_adding in _inlines.items() if when_adding or not adding]

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from blog.models import Post
-from blog.rendering import render_markdown
+from blog.rendering import BODY_FIELDS, render_body
 from images.signals import image_changed
 
 
@@ -29,9 +29,8 @@ def bodies_render_again(posts) -> int:
     and sitemaps tell readers the page changed); the version does not: nobody edited the post,
     so an open edit form stays valid."""
     count = 0
-    for post in posts.only("pk", "body", "body_html").iterator(chunk_size=200):
-        used = set()
-        html = render_markdown(post.body, used_images=used)
+    for post in posts.only(*BODY_FIELDS).iterator(chunk_size=200):
+        html = render_body(post)
         if html != post.body_html:
             Post.objects.filter(pk=post.pk).update(body_html=html, updated_at=timezone.now())
             count += 1

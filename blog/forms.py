@@ -21,6 +21,19 @@ from images.models import Image
 from images.services import image_create
 from images.widgets import ImageChooserWidget
 
+# A body placing pictures the library does not have: the form refuses it, the editor's preview
+# warns with the same words (blog.editor_admin).
+MISSING_FIGURES = (
+    "These figures place no picture of the media library: %(refs)s. Choose the picture again "
+    "with “Insert image”, or remove the line."
+)
+
+
+def missing_figure_refs(problems: list[str]) -> str:
+    """The references to no picture, each once, in the order they appear."""
+    return ", ".join(dict.fromkeys(problems))
+
+
 # Which form field a refused move's details belong to.
 TRANSITION_ERROR_FIELDS = {
     "note": "transition_note",
@@ -157,9 +170,8 @@ class PostAdminForm(forms.ModelForm):
         render_markdown(body, figures=figures)
         if figures.problems:
             raise ValidationError(
-                "These figures place no picture of the media library: %(refs)s. Choose the "
-                "picture again with “Insert image”, or remove the line.",
-                params={"refs": ", ".join(dict.fromkeys(figures.problems))},
+                MISSING_FIGURES,
+                params={"refs": missing_figure_refs(figures.problems)},
                 code="missing_image",
             )
         return body

@@ -12,7 +12,7 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 
 from blog.querysets import PostQuerySet
-from blog.rendering import render_markdown
+from blog.rendering import render_body
 
 
 class Category(models.Model):
@@ -182,13 +182,16 @@ class Post(models.Model):
             self.version = (self.version or 0) + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "shown_changed_at"}
+                # The body's first figure loads at once or lazily by the featured picture.
+                if {"body", "featured", "featured_image"} & kwargs["update_fields"]:
+                    kwargs["update_fields"].add("body_html")
         made_slug = not self.slug
         if made_slug:
             self.slug = unique_slug(self.title, taken=Post.objects.exclude(pk=self.pk))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_image_ids = set()
-        self.body_html = render_markdown(self.body, used_images=self.body_image_ids)
+        self.body_html = render_body(self, used_images=self.body_image_ids)
         self.fill_image_size()
         if not made_slug:
             super().save(*args, **kwargs)

@@ -148,13 +148,19 @@ class QuoteAttributionExtension(Extension):
 
 
 def render_markdown(
-    source: str, *, used_images: set | None = None, figures: Figures | None = None
+    source: str,
+    *,
+    used_images: set | None = None,
+    figures: Figures | None = None,
+    eager_first_figure: bool = False,
 ) -> str:
     """Render Markdown (with raw HTML allowed) and sanitize the result with an allowlist.
     Pictures of the media library placed as figures (``images.markdown``) are rendered with
-    their renditions; their ids are added to ``used_images`` when given, and ``figures`` (when
+    their renditions, loaded lazily except, with ``eager_first_figure``, a first one within
+    the first blocks; their ids are added to ``used_images`` when given, and ``figures`` (when
     given) tells which references placed no picture."""
-    figures = figures if figures is not None else Figures(source or "")
+    if figures is None:
+        figures = Figures(source or "", eager_first=eager_first_figure)
     html = markdown.markdown(
         source or "",
         extensions=["extra", "sane_lists", QuoteAttributionExtension(), figures.extension()],
@@ -173,6 +179,18 @@ def render_markdown(
     )
 
 
+# What a post's stored body depends on besides its text (``render_body``).
+BODY_FIELDS = ("pk", "body", "body_html", "featured", "featured_image")
+
+
+def render_body(post, *, used_images: set | None = None) -> str:
+    """A post's body as stored: a first figure near the top loads at once when the post has no
+    featured picture (the figure is then the first thing readers see); with one, every figure
+    of the body is below it and loads lazily. Works with a migration's historical model."""
+    featured = getattr(post, "featured_id", None) or getattr(post, "featured_image", None)
+    return render_markdown(post.body, used_images=used_images, eager_first_figure=not featured)
+
+
 def bodies_rerender(
     post_model, *, using: str = "default", batch_size: int = 500
 ) -> tuple[int, int]:
@@ -182,10 +200,10 @@ def bodies_rerender(
     checked = changed = 0
     pending = []
     manager = post_model._base_manager.db_manager(using)
-    rows = manager.order_by("pk").only("pk", "body", "body_html")
+    rows = manager.order_by("pk").only(*BODY_FIELDS)
     for post in rows.iterator(chunk_size=batch_size):
         checked += 1
-        html = render_markdown(post.body)
+        html = render_body(post)
         if html != post.body_html:
             post.body_html = html
             pending.append(post)

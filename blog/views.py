@@ -66,10 +66,18 @@ class PostCard:
     key: str
     html: str | None = None
     post: Post | None = None
+    eager: bool = False
 
 
-def card_key(pk, shown_changed_at) -> str:
-    return versioned_key("card", pk, int(shown_changed_at.timestamp() * 1_000_000))
+# The first cards of a page are seen without scrolling: their pictures load at once.
+EAGER_CARDS = 2
+
+
+def card_key(pk, shown_changed_at, *, eager: bool = False) -> str:
+    """The card's key; a card whose picture loads at once is stored apart from the same post's
+    lazy card further down a page."""
+    stamp = int(shown_changed_at.timestamp() * 1_000_000)
+    return versioned_key("card", pk, stamp, *(["eager"] if eager else []))
 
 
 def post_fragment_keys(post: Post, *, is_preview: bool, canonical_url: str) -> dict[str, str]:
@@ -100,20 +108,24 @@ def post_fragment_keys(post: Post, *, is_preview: bool, canonical_url: str) -> d
 
 def post_cards(rows) -> list[PostCard]:
     """The cards of these posts (rows of ``CARD_VERSIONS``), in order: cached ones from one
-    cache read, the others' posts in one query (and two for their categories and tags)."""
-    keys = {card_key(*row): row[0] for row in rows}
+    cache read, the others' posts in one query (and two for their categories and tags). The
+    first ``EAGER_CARDS`` load their pictures at once."""
+    keys = {
+        card_key(*row, eager=index < EAGER_CARDS): (row[0], index < EAGER_CARDS)
+        for index, row in enumerate(rows)
+    }
     found = cache.get_many(list(keys))
-    missing = [pk for key, pk in keys.items() if key not in found]
+    missing = [pk for key, (pk, _) in keys.items() if key not in found]
     loaded = {}
     if missing:
         posts = with_ratings(Post.objects.published().for_listing().filter(pk__in=missing))
         loaded = {post.pk: post for post in posts}
     cards = []
-    for key, pk in keys.items():
+    for key, (pk, eager) in keys.items():
         if key in found:
-            cards.append(PostCard(pk, key, html=found[key]))
+            cards.append(PostCard(pk, key, html=found[key], eager=eager))
         elif pk in loaded:
-            cards.append(PostCard(pk, key, post=loaded[pk]))
+            cards.append(PostCard(pk, key, post=loaded[pk], eager=eager))
     return cards
 
 

@@ -9,7 +9,8 @@ The text in brackets is the description (alt text); left empty, the library's is
 quoted title is the caption, with the credit in ``(Source: …)`` at its end; without a title the
 library's caption and credit are shown, and follow their changes. The figure is rendered, when
 the text is saved, to a ``<figure>`` with the picture's renditions (``srcset``, WebP) and its
-caption. A reference to no picture of the library renders nothing.
+caption, loaded lazily except (with ``eager_first``) a first figure near the top of the text.
+A reference to no picture of the library renders nothing.
 """
 
 import re
@@ -29,6 +30,9 @@ FIGURE = re.compile(
 REFERENCE = re.compile(r"\]\(\s*image:(\d{1,18})\b")
 CREDIT = re.compile(r"^(?P<caption>.*?)\s*\(Source:\s*(?P<credit>[^()]*)\)$", re.DOTALL)
 ESCAPED = re.compile(r"\\(.)")
+# A figure within the first blocks of a text (after a heading and a paragraph, say) is above
+# the fold on most screens when nothing is shown above the text.
+EAGER_WITHIN_BLOCKS = 3
 # How wide a figure is shown in a post's column, for the browser to pick a rendition.
 BODY_SIZES = "(max-width: 900px) calc(100vw - 48px), 700px"
 
@@ -66,8 +70,12 @@ class Figures:
     """The pictures a text places, read in one query, and what became of each reference:
     ``used`` (ids rendered) and ``problems`` (references to no picture)."""
 
-    def __init__(self, source: str, *, images=None):
+    def __init__(self, source: str, *, images=None, eager_first: bool = False):
         ids = referenced_ids(source)
+        # The first figure among the text's first blocks is seen without scrolling when nothing
+        # is shown above the text (a post without a featured picture): it loads at once.
+        self.eager_first = eager_first
+        self.figures_placed = 0
         if images is None:
             from images.models import Image
 
@@ -79,7 +87,9 @@ class Figures:
     def extension(self) -> Extension:
         return FigureExtension(figures=self)
 
-    def element(self, match: re.Match) -> etree.Element | None:
+    def element(self, match: re.Match, *, block: int | None = None) -> etree.Element | None:
+        """The figure of a match; ``block`` is its position among the text's top-level blocks
+        (None inside a quote or list)."""
         ref = match["ref"]
         image = self.images.get(int(ref)) if ref.isdigit() and len(ref) <= 18 else None
         if image is None:
@@ -93,8 +103,15 @@ class Figures:
             title = ESCAPED.sub(r"\1", match["title"]).strip()
             found = CREDIT.match(title)
             caption, credit = (found["caption"], found["credit"].strip()) if found else (title, "")
+        eager = (
+            self.eager_first
+            and self.figures_placed == 0
+            and block is not None
+            and block < EAGER_WITHIN_BLOCKS
+        )
+        self.figures_placed += 1
         figure = etree.Element("figure")
-        figure.append(picture_element(image, alt=alt, sizes=BODY_SIZES, lazy=True))
+        figure.append(picture_element(image, alt=alt, sizes=BODY_SIZES, lazy=not eager))
         if caption or credit:
             figcaption = etree.SubElement(figure, "figcaption")
             # Atomic: the text is shown as typed, never read again as Markdown or HTML.
@@ -115,7 +132,8 @@ class FigureProcessor(BlockProcessor):
 
     def run(self, parent, blocks) -> None:
         match = FIGURE.match(blocks.pop(0).strip())
-        element = self.figures.element(match)
+        block = len(parent) if parent is self.parser.root else None
+        element = self.figures.element(match, block=block)
         if element is not None:
             parent.append(element)
 

@@ -103,4 +103,5 @@ class RelatedPostInline(admin.TabularInline):
 
 
 register_post_inline(RelatedPostOverrideInline)
-register_post_inline(RelatedPostInline)
+# A post being added has no suggestions yet: no empty table on its form.
+register_post_inline(RelatedPostInline, when_adding=False)

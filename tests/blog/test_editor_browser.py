@@ -186,3 +186,28 @@ def test_restoring_an_autosave_fills_the_editor_and_its_preview(live_server, bro
     post.refresh_from_db()
     assert post.body == "Kept **while typing** before the tab closed."
     context.close()
+
+
+def test_the_preview_warns_of_figures_placing_no_picture(live_server, browser, role_groups):
+    context, page = author_page(browser, live_server, 1280)
+    warning = page.locator(".md-editor__preview-warning")
+    page.click("#id_body")
+    page.keyboard.type("Before the picture.\n\n![A lost picture](image:99999)")
+    warning.wait_for(state="visible")
+    assert warning.inner_text() == (
+        "These figures place no picture of the media library: image:99999. Choose the picture "
+        "again with “Insert image”, or remove the line."
+    )
+    assert page.locator(".md-editor__rendered figure").count() == 0
+    page.fill("#id_body", "Before the picture.")
+    page.locator(".md-editor__rendered p", has_text="Before the picture.").wait_for()
+    warning.wait_for(state="hidden")
+
+    # The save refuses the body with the same words.
+    page.fill("#id_title", "A lost picture")
+    page.fill("#id_body", "![A lost picture](image:99999)")
+    warning.wait_for(state="visible")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    assert warning.inner_text() in page.locator(".errorlist").first.inner_text()
+    context.close()

@@ -34,14 +34,43 @@ def test_preview_is_the_html_a_published_post_gets(client, author, own_draft):
     assert response.status_code == 200
     own_draft.body = body
     own_draft.save()
-    assert response.json() == {"html": own_draft.body_html}
+    assert response.json() == {"html": own_draft.body_html, "problems": [], "warning": ""}
     assert '<footer class="attribution">— Jane Doe</footer>' in response.json()["html"]
 
 
 def test_preview_of_a_new_post(client, contributor):
     client.force_login(contributor)
     response = client.post(NEW, {"body": "Hello *world*"})
-    assert response.json() == {"html": "<p>Hello <em>world</em></p>"}
+    assert response.json() == {"html": "<p>Hello <em>world</em></p>", "problems": [], "warning": ""}
+
+
+def test_figures_placing_no_picture_are_reported_as_the_save_will(client, author, own_draft):
+    """A figure of a picture the library does not have renders nothing: the preview says so,
+    in the very words the form refuses the save with."""
+    from images.models import Image
+    from images.services import image_create
+    from tests.images.conftest import picture_bytes
+
+    picture = image_create(data=picture_bytes(size=(400, 300)), name="harbour.jpg")
+    Image.objects.filter(pk=99999).delete()
+    client.force_login(author)
+    body = (
+        "Intro.\n\n![x](image:99999)\n\n"
+        f"![ok](image:{picture.pk})\n\n![y](image:abc)\n\n![x again](image:99999)"
+    )
+    answer = client.post(preview_url(own_draft), {"body": body}).json()
+    assert answer["problems"] == ["image:99999", "image:abc"]
+    assert answer["warning"] == (
+        "These figures place no picture of the media library: image:99999, image:abc. "
+        "Choose the picture again with “Insert image”, or remove the line."
+    )
+    assert answer["html"].count("<figure>") == 1  # the known picture only
+
+    from blog.forms import PostAdminForm
+
+    form = PostAdminForm(data={"body": body})
+    form.is_valid()
+    assert form.errors["body"] == [answer["warning"]]
 
 
 @pytest.mark.parametrize(

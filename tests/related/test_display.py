@@ -138,3 +138,10 @@ def test_editor_sees_pins_exclusions_and_reasons_in_the_post_admin(
     assert "tags: passkeys" in html
     assert "pinned by an editor" in html
     assert related_block(post, categories=[]).posts[:2] == [pinned, other]
+
+
+def test_the_add_form_shows_no_empty_suggestions_table(admin_client, db):
+    from django.urls import reverse
+
+    html = admin_client.get(reverse("admin:blog_post_add")).content.decode()
+    assert "current suggestions" not in html

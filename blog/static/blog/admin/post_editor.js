@@ -105,9 +105,14 @@
     var heading = element("p", "md-editor__preview-title", "Preview");
     this.previewStatus = element("p", "md-editor__preview-status");
     this.previewStatus.setAttribute("aria-live", "polite");
+    // Figures placing no picture of the library show nothing: said here, as the save will.
+    this.previewWarning = element("p", "md-editor__preview-warning");
+    this.previewWarning.setAttribute("role", "status");
+    this.previewWarning.hidden = true;
     this.rendered = element("div", "md-editor__rendered");
     preview.appendChild(heading);
     preview.appendChild(this.previewStatus);
+    preview.appendChild(this.previewWarning);
     preview.appendChild(this.rendered);
     this.previewPane = preview;
     this.writeTab.setAttribute("aria-controls", write.id);
@@ -221,6 +226,11 @@
     this.previewStatus.classList.toggle("md-editor__preview-status--error", !!isError);
   };
 
+  Editor.prototype.warn = function (text) {
+    if (this.previewWarning.textContent !== text) { this.previewWarning.textContent = text; }
+    this.previewWarning.hidden = !text;
+  };
+
   Editor.prototype.refreshPreview = function () {
     var self = this;
     // One preview at a time: typing during a slow one (a very long post) asks for one more when
@@ -253,6 +263,7 @@
         // Sanitized by the server exactly as when the post is published.
         self.rendered.innerHTML = answer.html;
         self.say(answer.html ? "" : "Nothing to preview yet.");
+        self.warn(answer.warning || "");
         self.followScroll();
       } else {
         self.dirty = true;
