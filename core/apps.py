@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from taggit.apps import TaggitAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -22,10 +21,3 @@ class CoreConfig(AppConfig):
                 pagecache.invalidates(label)
             except LookupError:  # an optional app that is not installed
                 continue
-
-
-class TagsConfig(TaggitAppConfig):
-    """django-taggit under the name editors know it by: its admin section is "Tags", not the
-    package's name."""
-
-    verbose_name = "Tags"

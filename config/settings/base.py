@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "core.apps.TagsConfig",
+    "core.tags_app.TagsConfig",
     "reversion",
     "core",
     "images",
