@@ -27,10 +27,11 @@ class SideFile:
         self.run = run
         self.path = Path(path)
         self.report = run.report
-        self.posts = {}  # export id → post here
+        # Caches that forget what a rolled-back record taught them (WordPressImport.cache).
+        self.posts = run.cache()  # export id → post here
         self.ballots = defaultdict(list)  # set name → ballots
-        self.aggregates = {}  # (post here, set, criterion) → (count, total)
-        self.sets = {}
+        self.aggregates = run.cache()  # (post here, set, criterion) → (count, total)
+        self.sets = run.cache()
         self.pins = []
 
     def post(self, export_id) -> Post | None:

@@ -102,6 +102,36 @@ class Report:
     def problem(self, text: str) -> None:
         self.problems.append(text)
 
+    def mark(self) -> tuple:
+        """What the report says now, to go back to when an item's savepoint is rolled back
+        (its author, terms and pictures are then counted by the item that really brings them)."""
+        return (
+            Counter(self.counts),
+            {kind: Counter(reasons) for kind, reasons in self.skipped.items()},
+            Counter(self.shortcodes),
+            {name: len(posts) for name, posts in self.shortcode_posts.items()},
+            len(self.missing_files),
+            len(self.notes),
+            len(self.password_links),
+            self.addresses,
+            self.sticky,
+        )
+
+    def restore(self, mark: tuple) -> None:
+        counts, skipped, shortcodes, shortcode_posts, missing, notes, links, addresses, sticky = (
+            mark
+        )
+        self.counts, self.skipped, self.shortcodes = counts, skipped, shortcodes
+        for name in list(self.shortcode_posts):
+            if name in shortcode_posts:
+                del self.shortcode_posts[name][shortcode_posts[name] :]
+            else:
+                del self.shortcode_posts[name]
+        del self.missing_files[missing:]
+        del self.notes[notes:]
+        del self.password_links[links:]
+        self.addresses, self.sticky = addresses, sticky
+
     def lines(self) -> list[str]:
         """The report as a person reads it at the end of the run."""
         out = []
@@ -177,6 +207,62 @@ class _Attachment:
     description: str
 
 
+_MISSING = object()
+
+
+class _UndoLog:
+    """What the run's caches learnt inside items' savepoints, so that a rolled-back item's
+    authors, terms and pictures are forgotten with it: the next item that names them creates
+    them again instead of pointing at rows that no longer exist."""
+
+    def __init__(self):
+        self.entries: list[tuple[dict, object, object]] = []
+        self.depth = 0
+
+    def undo(self, mark: int) -> None:
+        for cache, key, old in reversed(self.entries[mark:]):
+            if old is _MISSING:
+                dict.pop(cache, key, None)
+            else:
+                dict.__setitem__(cache, key, old)
+        del self.entries[mark:]
+
+
+class _Cache(dict):
+    """A dict of the run's that records its changes in the undo log while an item's savepoint
+    is open. Every cache of rows written by the run must be one."""
+
+    def __init__(self, log: _UndoLog):
+        super().__init__()
+        self._log = log
+
+    def __setitem__(self, key, value):
+        if self._log.depth:
+            self._log.entries.append((self, key, self.get(key, _MISSING)))
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        if self._log.depth:
+            self._log.entries.append((self, key, self[key]))
+        super().__delitem__(key)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key, *default):
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        return super().pop(key, *default)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+
 def _digest(*parts) -> str:
     raw = json.dumps([CONVERSION_VERSION, *parts], sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -228,16 +314,21 @@ class WordPressImport:
             self.tz = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_default_timezone()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ImportRefused(f"Unknown time zone {time_zone!r}.") from exc
-        self.users: dict[str, int] = {}  # login → user id
-        self.categories: dict[str, Category] = {}  # WordPress slug → category
-        self.tags: dict[str, Tag] = {}  # WordPress slug → tag
+        self.undo_log = _UndoLog()
+        self.users: dict[str, int] = self.cache()  # login → user id
+        self.categories: dict[str, Category] = self.cache()  # WordPress slug → category
+        self.tags: dict[str, Tag] = self.cache()  # WordPress slug → tag
         self.attachments: dict[int, _Attachment] = {}
         self.attachment_paths: dict[str, int] = {}  # uploads path → attachment id
-        self.images: dict[tuple[str, str], media.StoredImage | None] = {}
+        self.images: dict[tuple[str, str], media.StoredImage | None] = self.cache()
         self.written: list[media.StoredImage] = []
         self.total_items = 0
         self.done_items = 0
         self.current = ""  # the post being imported, named in reports of missing files
+
+    def cache(self) -> dict:
+        """A new cache of rows the run writes, forgotten with a rolled-back item (_Cache)."""
+        return _Cache(self.undo_log)
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -245,6 +336,7 @@ class WordPressImport:
         self._survey()
         try:
             with transaction.atomic():
+                self._check_constraints_at_once()
                 self._import()
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -260,6 +352,16 @@ class WordPressImport:
             content_changed()
             self._password_links()
         return self.report
+
+    @staticmethod
+    def _check_constraints_at_once() -> None:
+        """PostgreSQL checks foreign keys at COMMIT unless told otherwise: checked at each
+        statement, a broken reference fails the item that made it (reported, rolled back to its
+        savepoint) instead of the whole run at the end."""
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def _open(self):
         return self.source.open("rb")
@@ -344,16 +446,42 @@ class WordPressImport:
     def _in_savepoint(self, kind: str, label: str, function, *args):
         """One item in its own savepoint: a failure is reported and undone, the run goes on."""
         kept = len(self.written)
+        learnt = len(self.undo_log.entries)
+        reported = self.report.mark()
+        indexed = len(self.to_index)
+        self.undo_log.depth += 1
         try:
             with transaction.atomic():
                 return function(*args)
         except Exception as exc:  # noqa: BLE001 — any failure of one item is reported
+            # Undo everything the item did outside the database too: the pictures it stored,
+            # what the caches learnt (rows that are gone now), what the report counted.
             for image in self.written[kept:]:
                 media.image_discard(image)
             del self.written[kept:]
+            self.undo_log.undo(learnt)
+            self.report.restore(reported)
+            if len(self.to_index) != indexed:
+                self._forget_unsaved_posts()
             self.report.problem(f"{kind} {label}: {type(exc).__name__}: {exc}")
             self.report.counts[kind, "failed"] += 1
             return None
+        finally:
+            self.undo_log.depth -= 1
+            if not self.undo_log.depth:
+                del self.undo_log.entries[:]
+
+    def _forget_unsaved_posts(self) -> None:
+        """Posts waiting for their search entries that a rolled-back item had saved."""
+        waiting = sorted(self.to_index)
+        kept = set()
+        for start in range(0, len(waiting), 500):
+            kept.update(
+                Post.objects.filter(pk__in=waiting[start : start + 500]).values_list(
+                    "pk", flat=True
+                )
+            )
+        self.to_index.intersection_update(kept)
 
     # --- authors ---------------------------------------------------------------------------
 
@@ -632,10 +760,12 @@ class WordPressImport:
             if attachment is None or Path(attachment.path).suffix.lower() not in IMAGE_EXTENSIONS:
                 self.report.skip("attachment", "not a picture (the media library holds pictures)")
                 return
-            owner = get_user_model()(pk=self._user_for(item.creator))
-            self._in_savepoint(
-                "attachment", str(item.wp_id), self._attachment_image, item.wp_id, owner
-            )
+
+            def store():
+                owner = get_user_model()(pk=self._user_for(item.creator))
+                return self._attachment_image(item.wp_id, owner)
+
+            self._in_savepoint("attachment", str(item.wp_id), store)
             return
         if item.post_type == "page" and not self.pages:
             self.report.skip("page", "pages are imported with --pages")
