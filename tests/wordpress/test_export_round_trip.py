@@ -1,4 +1,5 @@
 import io
+import json
 import re
 
 import pytest
@@ -26,7 +27,8 @@ def snapshot() -> dict:
     slugs = dict(Post.objects.values_list("pk", "slug"))
 
     def reader(key):
-        return f"user:{users[int(key[2:])]}" if key.startswith("u:") else key
+        # Readers who are not users get an id of the export's own: compared by how many.
+        return f"user:{users[int(key[2:])]}" if key.startswith("u:") else "visitor"
 
     posts = {}
     for p in Post.objects.select_related("author", "featured").prefetch_related(
@@ -76,6 +78,10 @@ def snapshot() -> dict:
             )
             for v in Vote.objects.select_related("criterion__rating_set")
         ),
+        "visitors": Vote.objects.exclude(reader_key__startswith="u:")
+        .values("reader_key")
+        .distinct()
+        .count(),
         "aggregates": sorted(
             (slugs[a.object_id], a.criterion.rating_set.name, a.criterion.key, a.count, a.total)
             for a in RatingAggregate.objects.select_related("criterion__rating_set")
@@ -169,6 +175,40 @@ def test_export_is_a_wordpress_export_with_authors_terms_posts_and_attachments(f
     side = (tmp_path / "blog.jsonl").read_text()
     assert '"type": "vote"' in side and "203.0.113" not in side
     assert Vote.objects.first().ip_hash not in side
+
+
+def test_the_export_holds_no_address_nor_any_hash_of_one(full_site, tmp_path):
+    from ratings.readers import ip_hash
+
+    log = (CSV["log"]).read_text().splitlines()[1:]
+    addresses = sorted({line.split("\t")[8] for line in log})
+    hashes = {ip_hash(a) for a in addresses}
+    hashes |= set(Vote.objects.exclude(ip_hash="").values_list("ip_hash", flat=True))
+    assert Vote.objects.filter(reader_key__startswith="a:ip-").exists()
+    out = tmp_path / "blog.xml"
+    call_command("export_blog", str(out), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
+    exported = out.read_text() + (tmp_path / "blog.jsonl").read_text()
+    for address in addresses:
+        assert address not in exported
+    for digest in hashes:
+        # Not the hash, nor any piece of it long enough to match one.
+        pieces = {digest[i : i + 12] for i in range(len(digest) - 11)}
+        assert not any(piece in exported for piece in pieces), digest
+    readers = [
+        r["reader"]
+        for r in map(json.loads, (tmp_path / "blog.jsonl").read_text().splitlines())
+        if r["type"] == "vote"
+    ]
+    assert all(r.startswith(("user:", "a:visitor-")) for r in readers)
+    # A second export names the same readers differently: ids of one export only.
+    again = tmp_path / "again.xml"
+    call_command("export_blog", str(again), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
+    visitors = {r for r in readers if r.startswith("a:")}
+    assert visitors and not visitors & set(
+        re.findall(r"a:visitor-\w+", again.with_suffix(".jsonl").read_text())
+    )
 
 
 def test_exporting_writes_nothing_to_the_database(
