@@ -205,6 +205,7 @@ class _Attachment:
     alt: str
     caption: str
     description: str
+    date: datetime.datetime | None = None  # when it was uploaded to WordPress
 
 
 _MISSING = object()
@@ -381,6 +382,7 @@ class WordPressImport:
     def _note_attachment(self, item: wxr.Item) -> None:
         path = item.meta.get("_wp_attached_file") or uploads_path(item.attachment_url) or ""
         path = path.lstrip("/")
+        uploaded = self._date(item)
         attachment = _Attachment(
             wp_id=item.wp_id,
             path=path,
@@ -388,6 +390,7 @@ class WordPressImport:
             alt=item.meta.get("_wp_attachment_image_alt", ""),
             caption=(item.excerpt or "").strip(),
             description=(item.content or "").strip(),
+            date=uploaded if uploaded is None or uploaded <= timezone.now() else None,
         )
         self.attachments[item.wp_id] = attachment
         if path:
@@ -665,7 +668,16 @@ class WordPressImport:
             return None
 
     def _store(
-        self, *, kind: str, key: str, relative: str, alt="", caption="", credit="", owner=None
+        self,
+        *,
+        kind: str,
+        key: str,
+        relative: str,
+        alt="",
+        caption="",
+        credit="",
+        owner=None,
+        when=None,
     ):
         """The picture from the uploads folder in the library, once per run and once ever."""
         if (kind, key) in self.images:
@@ -699,6 +711,7 @@ class WordPressImport:
                 alt_text=alt,
                 caption=caption,
                 credit=credit,
+                created_at=when,
             )
         except media.ImageRefused as exc:
             where = f" (in {self.current})" if self.current else ""
@@ -731,6 +744,7 @@ class WordPressImport:
             caption=caption,
             credit=credit,
             owner=owner,
+            when=attachment.date,
         )
         return image, attachment
 

@@ -1,10 +1,11 @@
+import datetime
 import io
 import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from taggit.models import Tag
 
@@ -215,13 +216,15 @@ def test_exporting_writes_nothing_to_the_database(
     full_site, tmp_path, django_assert_max_num_queries
 ):
     count = Post.objects.count()
-    call_command("export_blog", str(tmp_path / "x.xml"), stdout=io.StringIO())
+    call_command("export_blog", str(tmp_path / "x.xml"), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
     assert Post.objects.count() == count
 
 
 def test_importing_the_export_twice_changes_nothing(full_site, tmp_path):
     out = tmp_path / "blog.xml"
-    call_command("export_blog", str(out), "--uploads", str(tmp_path / "up"), stdout=io.StringIO())
+    call_command("export_blog", str(out), "--uploads", str(tmp_path / "up"),
+                 "--site-url", "https://blog.example.org", stdout=io.StringIO())  # fmt: skip
     empty_the_site()
     call_command(
         "import_wordpress", str(out), "--uploads", str(tmp_path / "up"), stdout=io.StringIO()
@@ -233,3 +236,40 @@ def test_importing_the_export_twice_changes_nothing(full_site, tmp_path):
     assert snapshot() == first
     assert sorted(Post.objects.values_list("slug", "version")) == versions
     assert "posts: 0 created, 0 updated, 9 unchanged" in report.getvalue(), report.getvalue()
+
+
+def test_the_export_needs_the_sites_address_and_says_so(full_site, tmp_path):
+    out = tmp_path / "blog.xml"
+    with pytest.raises(CommandError, match="--site-url https://blog.example.org.*fetches"):
+        call_command("export_blog", str(out), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="must be the site's address"):
+        call_command("export_blog", str(out), "--site-url", "blog.example.org")
+    assert not out.exists() and not out.with_suffix(".jsonl").exists()
+
+
+def test_an_unwritable_destination_is_a_clear_error(full_site, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(CommandError, match="Cannot write the export to .*a-file"):
+        call_command("export_blog", str(tmp_path / "a-file" / "blog.xml"),
+                     "--site-url", "https://blog.example.org")  # fmt: skip
+
+
+def test_links_and_pictures_are_full_addresses_and_pictures_keep_their_upload_date(
+    full_site, tmp_path
+):
+    out = tmp_path / "blog.xml"
+    call_command("export_blog", str(out), "--site-url", "https://blog.example.org/",
+                 stdout=io.StringIO())  # fmt: skip
+    with out.open("rb") as stream:
+        items = [t for t in wxr.read(stream) if isinstance(t, wxr.Item)]
+    for item in items:
+        assert item.link.startswith("https://blog.example.org/"), item.link
+        if item.post_type == "attachment":
+            assert item.attachment_url.startswith("https://blog.example.org/media/")
+    law = next(i for i in items if i.post_name == "encryption-and-the-law")
+    harbour = next(i for i in items if i.wp_id == int(law.meta["_thumbnail_id"]))
+    # Uploaded to WordPress on 2019-03-05 at 13:58 UTC, not the day it was imported.
+    assert harbour.post_date_gmt == "2019-03-05 13:58:01"
+    assert Image.objects.get(alt_text__startswith="Fishing boats").created_at == (
+        datetime.datetime(2019, 3, 5, 13, 58, 1, tzinfo=datetime.UTC)
+    )
