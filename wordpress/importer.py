@@ -86,10 +86,15 @@ class Report:
     shortcodes: Counter = field(default_factory=Counter)
     shortcode_posts: dict[str, list[str]] = field(default_factory=dict)
     missing_files: list[str] = field(default_factory=list)
+    # What each missing file was (kind, key), for the post that names it to list it again on
+    # a re-run; ("", "") when it is no file of the uploads folder.
+    missing_keys: list[tuple[str, str]] = field(default_factory=list)
     password_links: list[tuple[str, str, str]] = field(default_factory=list)
     comments: int = 0
     sticky: int = 0
     addresses: int = 0
+    # Changes the export's side file made that no count above shows (sources, old addresses …).
+    side_changes: int = 0
     notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
@@ -102,6 +107,24 @@ class Report:
     def problem(self, text: str) -> None:
         self.problems.append(text)
 
+    def missing(self, line: str, kind: str = "", key: str = "") -> None:
+        self.missing_files.append(line)
+        self.missing_keys.append((kind, key))
+
+    def nothing_changed(self) -> bool:
+        """A run that found everything as an earlier run left it (a re-run)."""
+        outcomes = Counter()
+        for (_, outcome), n in self.counts.items():
+            outcomes[outcome] += n
+        return (
+            outcomes["unchanged"] > 0
+            and not outcomes["created"]
+            and not outcomes["updated"]
+            and not outcomes["failed"]
+            and not self.problems
+            and not self.side_changes
+        )
+
     def mark(self) -> tuple:
         """What the report says now, to go back to when an item's savepoint is rolled back
         (its author, terms and pictures are then counted by the item that really brings them)."""
@@ -112,15 +135,15 @@ class Report:
             {name: len(posts) for name, posts in self.shortcode_posts.items()},
             len(self.missing_files),
             len(self.notes),
+            self.side_changes,
             len(self.password_links),
             self.addresses,
             self.sticky,
         )
 
     def restore(self, mark: tuple) -> None:
-        counts, skipped, shortcodes, shortcode_posts, missing, notes, links, addresses, sticky = (
-            mark
-        )
+        (counts, skipped, shortcodes, shortcode_posts, missing, notes, side_changes, links,
+         addresses, sticky) = mark  # fmt: skip
         self.counts, self.skipped, self.shortcodes = counts, skipped, shortcodes
         for name in list(self.shortcode_posts):
             if name in shortcode_posts:
@@ -128,7 +151,9 @@ class Report:
             else:
                 del self.shortcode_posts[name]
         del self.missing_files[missing:]
+        del self.missing_keys[missing:]
         del self.notes[notes:]
+        self.side_changes = side_changes
         del self.password_links[links:]
         self.addresses, self.sticky = addresses, sticky
 
@@ -139,6 +164,9 @@ class Report:
         if self.site and self.site.title:
             head += f" Source: {self.site.title} ({self.site.link or self.site.base_blog_url})."
         out.append(head)
+        if self.nothing_changed():
+            verb = "would change" if self.dry_run else "changed"
+            out.append(f"  Nothing {verb}: every item is as imported before.")
         kinds = ["author", "category", "tag", "post", "page", "attachment", "upload", "vote"]
         for kind in kinds:
             numbers = {
@@ -322,6 +350,7 @@ class WordPressImport:
         self.attachments: dict[int, _Attachment] = {}
         self.attachment_paths: dict[str, int] = {}  # uploads path → attachment id
         self.images: dict[tuple[str, str], media.StoredImage | None] = self.cache()
+        self.missing_listed: dict[tuple[str, str], bool] = self.cache()
         self.written: list[media.StoredImage] = []
         self.total_items = 0
         self.done_items = 0
@@ -692,9 +721,7 @@ class WordPressImport:
         data = self._read_upload(relative) if relative else None
         if data is None:
             where = f" (in {self.current})" if self.current else ""
-            self.report.missing_files.append(
-                (relative or f"attachment {key}: no file named") + where
-            )
+            self._missing((relative or f"attachment {key}: no file named") + where, kind, key)
             self.report.skip(
                 kind,
                 "file missing from the uploads folder"
@@ -715,7 +742,7 @@ class WordPressImport:
             )
         except media.ImageRefused as exc:
             where = f" (in {self.current})" if self.current else ""
-            self.report.missing_files.append(f"{relative}{where}: {exc}")
+            self._missing(f"{relative}{where}: {exc}", kind, key)
             self.report.skip(kind, "not a picture the site accepts")
             self.images[kind, key] = None
             return None
@@ -728,6 +755,15 @@ class WordPressImport:
         self.report.count(kind, "created")
         self.images[kind, key] = stored
         return stored
+
+    def _missing(self, line: str, kind: str = "", key: str = "") -> None:
+        """A picture that could not be brought, listed once a run (a re-run lists it again
+        for the unchanged post that names it, then not again for its attachment)."""
+        if kind and (kind, key) in self.missing_listed:
+            return
+        if kind:
+            self.missing_listed[kind, key] = True
+        self.report.missing(line, kind, key)
 
     def _attachment_image(self, wp_id: int, owner=None):
         attachment = self.attachments.get(wp_id)
@@ -830,7 +866,9 @@ class WordPressImport:
             )
             if imported.digest == digest and not images_now:
                 self.report.count(kind, "unchanged")
-                self.report.addresses += post.wordpress_addresses.count()
+                if self.extras is None:  # else counted with the side file's addresses
+                    self.report.addresses += post.wordpress_addresses.count()
+                self._still_missing(imported.data, f"{kind} #{item.wp_id}")
                 return
             if imported.version is not None and post.version != imported.version:
                 self.report.skip(kind, "edited on this site since the last import (kept)")
@@ -891,7 +929,7 @@ class WordPressImport:
                     post=post, image=featured, alt=attachment.alt, caption=caption, credit=credit
                 )
             elif attachment is None:
-                self.report.missing_files.append(
+                self._missing(
                     f"featured image of post #{item.wp_id}: attachment {thumbnail} is not "
                     "in the export"
                 )
@@ -917,12 +955,30 @@ class WordPressImport:
                     "guid": item.guid,
                     "link": item.link,
                     "missing_images": len(self.report.missing_files) - missing_before,
+                    "missing": [
+                        [kind_, key_, line]
+                        for (kind_, key_), line in zip(
+                            self.report.missing_keys[missing_before:],
+                            self.report.missing_files[missing_before:],
+                            strict=True,
+                        )
+                    ][:PROBLEMS_SHOWN],
                     "with_uploads": self.uploads is not None,
                     "wp_status": item.status,
                 },
             },
         )
         self.report.count(kind, outcome)
+
+    def _still_missing(self, data: dict, label: str) -> None:
+        """The pictures an unchanged post could not have when it was imported, listed again."""
+        listed = data.get("missing")
+        if listed is None:  # imported before the names were kept
+            if data.get("missing_images"):
+                self._missing(f"{data['missing_images']} picture(s) of {label}")
+            return
+        for kind, key, line in listed:
+            self._missing(line, kind, key)
 
     def _slug(self, item: wxr.Item, post: Post) -> str:
         """WordPress's slug kept exactly, so ``/<year>/<month>/<slug>/`` still answers; a slug

@@ -273,3 +273,18 @@ def test_links_and_pictures_are_full_addresses_and_pictures_keep_their_upload_da
     assert Image.objects.get(alt_text__startswith="Fishing boats").created_at == (
         datetime.datetime(2019, 3, 5, 13, 58, 1, tzinfo=datetime.UTC)
     )
+
+
+def test_importing_an_export_counts_the_old_addresses_it_restores(full_site, tmp_path):
+    addresses = OldAddress.objects.count()
+    assert addresses
+    out = tmp_path / "blog.xml"
+    call_command("export_blog", str(out), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
+    empty_the_site()
+    for _ in range(2):
+        report = io.StringIO()
+        call_command("import_wordpress", str(out), stdout=report)
+        assert OldAddress.objects.count() == addresses
+        assert f"old addresses redirecting to posts: {addresses}\n" in report.getvalue()
+    assert "Nothing changed: every item is as imported before." in report.getvalue()

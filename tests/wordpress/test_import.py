@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import re
 
 import pytest
@@ -424,3 +425,31 @@ def test_a_whole_run_failure_is_a_clear_command_error(db, uploads, monkeypatch):
     with pytest.raises(CommandError, match="rolled back; nothing changed.*OperationalError"):
         call_command("import_wordpress", str(WP6), "--uploads", str(uploads))
     assert not Post.objects.exists()
+
+
+def test_a_rerun_that_changes_nothing_says_so_and_still_lists_missing_pictures(db, uploads, capsys):
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads))
+    first = capsys.readouterr().out
+    assert "Nothing changed" not in first
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads))
+    again = capsys.readouterr().out
+    assert "Nothing changed: every item is as imported before." in again
+
+    def missing(out):
+        """The report's list of missing pictures."""
+        lines = out.split("missing or unreadable image files:")[1].splitlines()[1:]
+        return list(itertools.takewhile(lambda line: line.startswith("      "), lines))
+
+    assert "      2020/02/gone.png (in post #18)" in missing(first)
+    assert missing(again) == missing(first)
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads), "--dry-run")
+    assert "Nothing would change: every item is as imported before." in capsys.readouterr().out
+
+
+def test_a_rerun_with_a_change_does_not_say_nothing_changed(run_import, tmp_path):
+    run_import()
+    changed = tmp_path / "changed.xml"
+    changed.write_text(WP6.read_text().replace("Nobody has built one that holds.", "Not so."))
+    report = run_import(changed)
+    assert not report.nothing_changed()
+    assert not any(line.startswith("  Nothing") for line in report.lines())
