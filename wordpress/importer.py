@@ -368,6 +368,7 @@ class WordPressImport:
             with transaction.atomic():
                 self._check_constraints_at_once()
                 self._import()
+                self._check_constraints_at_once(False)
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:
@@ -384,14 +385,15 @@ class WordPressImport:
         return self.report
 
     @staticmethod
-    def _check_constraints_at_once() -> None:
+    def _check_constraints_at_once(at_once: bool = True) -> None:
         """PostgreSQL checks foreign keys at COMMIT unless told otherwise: checked at each
-        statement, a broken reference fails the item that made it (reported, rolled back to its
-        savepoint) instead of the whole run at the end."""
+        statement during the import, a broken reference fails the item that made it (reported,
+        rolled back to its savepoint) instead of the whole run at the end. Deferred again
+        after it, for whatever else the transaction holds."""
         connection = transaction.get_connection()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
 
     def _open(self):
         return self.source.open("rb")

@@ -453,3 +453,36 @@ def test_a_rerun_with_a_change_does_not_say_nothing_changed(run_import, tmp_path
     report = run_import(changed)
     assert not report.nothing_changed()
     assert not any(line.startswith("  Nothing") for line in report.lines())
+
+
+@pytest.mark.parametrize("error", ["duplicate", "dangling"])
+def test_a_database_error_in_one_item_is_that_items_failure(
+    run_import, monkeypatch, tmp_path, error
+):
+    """A unique constraint broken by one post, or (PostgreSQL, which checks foreign keys at
+    each statement during the import) a reference to a row that does not exist: that post
+    is reported, the others are imported and the run commits."""
+    from django.db import connection
+
+    from wordpress import importer
+
+    if error == "dangling" and connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys only at COMMIT")
+    real = importer.WordPressImport._addresses
+
+    def breaks(self, item, post, when):
+        real(self, item, post, when)
+        if item.wp_id == 100:
+            if error == "duplicate":
+                Category.objects.create(slug="newcat", name="New cat")
+            else:
+                Post.objects.filter(pk=post.pk).update(author_id=10**9)
+
+    monkeypatch.setattr(importer.WordPressImport, "_addresses", breaks)
+    report = run_import(shared_export(tmp_path / "shared.xml"))
+    assert [p.split(":")[0] for p in report.problems] == ["post #100 'Bad'"]
+    assert "IntegrityError" in report.problems[0]
+    connection.check_constraints()
+    assert not Post.objects.filter(slug="bad").exists()
+    assert post("good").author.username == "zed"
+    assert post("good").categories.get().slug == "newcat"
