@@ -8,8 +8,8 @@ site can be moved, or rebuilt from its export, without losing anything.
   WordPress shows it exactly as this site did and adds no paragraphs of its own.
 - **Side file** (``<name>.jsonl``, one JSON object a line): each post's Markdown source and its
   "Read more at" source, its old addresses; authors' bios and links; the rating sets, every
-  vote (readers as user names or anonymous ids — never addresses or their hashes) and the
-  stored aggregates; related-post pins and exclusions.
+  vote (readers as user names or ids made for this export alone — never addresses or their
+  hashes) and the stored aggregates; related-post pins and exclusions.
 
 Both files are written as a stream: the export takes the same memory for 100 posts as for
 100,000.
@@ -18,8 +18,11 @@ Both files are written as a stream: the export takes the same memory for 100 pos
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import json
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +108,7 @@ class BlogExport:
         self.uploads = Path(uploads) if uploads else None
         self.summary = ExportSummary()
         self.library = apps.is_installed("images")
+        self.visitor_key = secrets.token_bytes(32)  # this export's, never written (_visitor)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -438,9 +442,8 @@ class BlogExport:
         )
         for vote in _iterate(votes):
             reader = vote.reader_key
-            if reader.startswith("u:"):
-                username = users.get(int(reader[2:]))
-                reader = f"user:{username}" if username else f"a:former-user-{reader[2:]}"
+            username = users.get(int(reader[2:])) if reader.startswith("u:") else None
+            reader = f"user:{username}" if username else self._visitor(reader)
             self.record(
                 "vote",
                 post=vote.object_id,
@@ -465,6 +468,15 @@ class BlogExport:
                 count=aggregate.count,
                 total=aggregate.total,
             )
+
+    def _visitor(self, reader_key: str) -> str:
+        """A reader who is not a user, as an id of this export only: a keyed hash of the
+        reader's key with a random key that is forgotten when the export ends. The same reader
+        has the same id throughout the export (so importing it twice adds nothing), but the id
+        says nothing about the reader: not the address, nor the keyed hash of it this site
+        keeps, nor the reader's id in another export."""
+        digest = hmac.new(self.visitor_key, reader_key.encode(), hashlib.sha256).hexdigest()
+        return f"a:visitor-{digest[:24]}"
 
     def _pins(self) -> None:
         if not apps.is_installed("related"):

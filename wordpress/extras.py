@@ -27,10 +27,11 @@ class SideFile:
         self.run = run
         self.path = Path(path)
         self.report = run.report
-        self.posts = {}  # export id → post here
+        # Caches that forget what a rolled-back record taught them (WordPressImport.cache).
+        self.posts = run.cache()  # export id → post here
         self.ballots = defaultdict(list)  # set name → ballots
-        self.aggregates = {}  # (post here, set, criterion) → (count, total)
-        self.sets = {}
+        self.aggregates = run.cache()  # (post here, set, criterion) → (count, total)
+        self.sets = run.cache()
         self.pins = []
 
     def post(self, export_id) -> Post | None:
@@ -70,6 +71,7 @@ class SideFile:
                 changed = True
         if changed:
             profile.save()
+            self.report.side_changes += 1
 
     def _post(self, record: dict) -> None:
         post = self.post(record.get("id"))
@@ -104,9 +106,15 @@ class SideFile:
             post.save()
             self.run.to_index.add(post.pk)
             ImportedItem.objects.filter(pk=item.pk).update(version=post.version)
-        for path in record.get("old_addresses") or []:
-            if not OldAddress.objects.filter(path=path[:500]).exists():
-                OldAddress.objects.create(path=path[:500], post=post)
+            self.report.side_changes += 1
+        # The old addresses, counted in the report like those of a WordPress export.
+        paths = list(dict.fromkeys(path[:500] for path in record.get("old_addresses") or []))
+        existing = dict(OldAddress.objects.filter(path__in=paths).values_list("path", "post_id"))
+        new = [OldAddress(path=path, post=post) for path in paths if path not in existing]
+        if new:
+            OldAddress.objects.bulk_create(new)
+            self.report.side_changes += len(new)
+        self.report.addresses += sum(1 for p in paths if existing.get(p, post.pk) == post.pk)
         for slug in record.get("old_slugs") or []:
             taken = (
                 PostRedirect.objects.filter(old_slug=slug).exists()
@@ -114,6 +122,7 @@ class SideFile:
             )
             if slug != post.slug and not taken:
                 PostRedirect.objects.create(old_slug=slug, post=post)
+                self.report.side_changes += 1
 
     def _rating_set(self, record: dict) -> None:
         from ratings.models import Criterion, RatingSet
@@ -125,12 +134,14 @@ class SideFile:
             rating_set = RatingSet.objects.filter(is_default=True).first()
         if rating_set is None:
             rating_set = RatingSet.objects.create(name=name, mode=record.get("mode", "stars"))
+            self.report.side_changes += 1
         for criterion in record.get("criteria") or []:
-            Criterion.objects.get_or_create(
+            _, created = Criterion.objects.get_or_create(
                 rating_set=rating_set,
                 key=criterion["key"],
                 defaults={"name": criterion["name"], "position": criterion.get("position", 0)},
             )
+            self.report.side_changes += created
         self.sets[name] = rating_set
 
     def _reader(self, reader: str) -> str:
@@ -211,8 +222,9 @@ class SideFile:
             post, other = self.post(record.get("post")), self.post(record.get("other"))
             if post is None or other is None or post.pk == other.pk:
                 continue
-            model.objects.get_or_create(
+            _, created = model.objects.get_or_create(
                 post=post,
                 other=other,
                 defaults={"kind": record.get("kind", "pin"), "position": record.get("position", 0)},
             )
+            self.report.side_changes += created

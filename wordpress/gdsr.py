@@ -66,6 +66,26 @@ MULTIS_VALUES = [
     "id", "source", "item_id", "user_voters", "user_votes", "visitor_voters", "visitor_votes",
 ]  # fmt: skip
 SHOWN = 30
+# The columns the import reads (a file without them is refused), and those holding numbers.
+LAYOUTS = {
+    "gdsr_votes_log": (
+        VOTES_LOG,
+        ["record_id", "id", "vote_type", "user_id", "vote", "voted", "ip"],
+        ["record_id", "id", "multi_id", "user_id", "vote", "comment_id"],
+    ),
+    "gdsr_data_article": (
+        DATA_ARTICLE,
+        ["post_id", "user_voters", "user_votes", "visitor_voters", "visitor_votes"],
+        ["post_id", "user_voters", "user_votes", "visitor_voters", "visitor_votes"],
+    ),
+    "gdsr_multis": (MULTIS, ["multi_id", "name", "stars", "object"], ["multi_id", "stars"]),
+    "gdsr_multis_data": (MULTIS_DATA, ["id", "post_id", "multi_id"], ["id", "post_id", "multi_id"]),
+    "gdsr_multis_values": (
+        MULTIS_VALUES,
+        MULTIS_VALUES,
+        ["id", "item_id", "user_voters", "user_votes", "visitor_voters", "visitor_votes"],
+    ),
+}
 
 
 class GDSRError(Exception):
@@ -154,6 +174,7 @@ class GDSRImport:
         time_zone: str | None = None,
         dry_run: bool = False,
     ):
+        self.dump = dump
         self.log = log or dump
         self.articles = articles or dump
         self.multis = multis or dump
@@ -187,6 +208,19 @@ class GDSRImport:
 
     # --- reading ---------------------------------------------------------------------------
 
+    def _rows(self, path: Path, table: str):
+        """The table's rows, refusing a file that is not that table (tables.read_rows); a
+        dump given with --dump need not hold the optional tables."""
+        columns, required, numeric = LAYOUTS[table]
+        return read_rows(
+            path,
+            table=table,
+            columns=columns,
+            required=required,
+            numeric=numeric,
+            optional_in_dump=path == self.dump and table != "gdsr_votes_log",
+        )
+
     def _posts(self) -> dict[int, int]:
         """WordPress post id → post here."""
         rows = ImportedItem.objects.filter(kind__in=["post", "page"], object_id__isnull=False)
@@ -206,7 +240,7 @@ class GDSRImport:
         if self.multis is None:
             return {}
         sets = {}
-        for row in read_rows(self.multis, table="gdsr_multis", columns=MULTIS):
+        for row in self._rows(self.multis, "gdsr_multis"):
             multi_id = _int(row.get("multi_id"))
             name = (row.get("name") or f"GD Star Rating set {multi_id}").strip()[:100]
             try:
@@ -260,7 +294,7 @@ class GDSRImport:
         ballots: dict[int, list[Ballot]] = defaultdict(list)
         seen: set[tuple[int, int, str]] = set()
         too_high = 0
-        for row in read_rows(self.log, table="gdsr_votes_log", columns=VOTES_LOG):
+        for row in self._rows(self.log, "gdsr_votes_log"):
             kind = (row.get("vote_type") or "article").strip()
             wp_post = _int(row.get("id"))
             if kind not in ("article", "multis"):
@@ -374,7 +408,7 @@ class GDSRImport:
     def _check_articles(self, ct, posts: dict[int, int], criterion: Criterion) -> None:
         """The plugin's count and sum per post (users + visitors) against the site's."""
         stored = {}
-        for row in read_rows(self.articles, table="gdsr_data_article", columns=DATA_ARTICLE):
+        for row in self._rows(self.articles, "gdsr_data_article"):
             wp_post = _int(row.get("post_id"))
             voters = _int(row.get("user_voters")) + _int(row.get("visitor_voters"))
             total = _decimal(row.get("user_votes")) + _decimal(row.get("visitor_votes"))
@@ -411,13 +445,13 @@ class GDSRImport:
 
     def _check_multis(self, ct, posts: dict[int, int], multi_sets: dict[int, _Set]) -> None:
         data = {}
-        for row in read_rows(self.multis_data, table="gdsr_multis_data", columns=MULTIS_DATA):
+        for row in self._rows(self.multis_data, "gdsr_multis_data"):
             multi = multi_sets.get(_int(row.get("multi_id")))
             post_id = posts.get(_int(row.get("post_id")))
             if multi and post_id:
                 data[_int(row.get("id"))] = (post_id, _int(row.get("post_id")), multi)
         expected = {}
-        for row in read_rows(self.multis_values, table="gdsr_multis_values", columns=MULTIS_VALUES):
+        for row in self._rows(self.multis_values, "gdsr_multis_values"):
             if (row.get("source") or "dta") != "dta" or _int(row.get("id")) not in data:
                 continue
             post_id, wp_post, multi = data[_int(row.get("id"))]

@@ -86,10 +86,15 @@ class Report:
     shortcodes: Counter = field(default_factory=Counter)
     shortcode_posts: dict[str, list[str]] = field(default_factory=dict)
     missing_files: list[str] = field(default_factory=list)
+    # What each missing file was (kind, key), for the post that names it to list it again on
+    # a re-run; ("", "") when it is no file of the uploads folder.
+    missing_keys: list[tuple[str, str]] = field(default_factory=list)
     password_links: list[tuple[str, str, str]] = field(default_factory=list)
     comments: int = 0
     sticky: int = 0
     addresses: int = 0
+    # Changes the export's side file made that no count above shows (sources, old addresses …).
+    side_changes: int = 0
     notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
@@ -102,6 +107,56 @@ class Report:
     def problem(self, text: str) -> None:
         self.problems.append(text)
 
+    def missing(self, line: str, kind: str = "", key: str = "") -> None:
+        self.missing_files.append(line)
+        self.missing_keys.append((kind, key))
+
+    def nothing_changed(self) -> bool:
+        """A run that found everything as an earlier run left it (a re-run)."""
+        outcomes = Counter()
+        for (_, outcome), n in self.counts.items():
+            outcomes[outcome] += n
+        return (
+            outcomes["unchanged"] > 0
+            and not outcomes["created"]
+            and not outcomes["updated"]
+            and not outcomes["failed"]
+            and not self.problems
+            and not self.side_changes
+        )
+
+    def mark(self) -> tuple:
+        """What the report says now, to go back to when an item's savepoint is rolled back
+        (its author, terms and pictures are then counted by the item that really brings them)."""
+        return (
+            Counter(self.counts),
+            {kind: Counter(reasons) for kind, reasons in self.skipped.items()},
+            Counter(self.shortcodes),
+            {name: len(posts) for name, posts in self.shortcode_posts.items()},
+            len(self.missing_files),
+            len(self.notes),
+            self.side_changes,
+            len(self.password_links),
+            self.addresses,
+            self.sticky,
+        )
+
+    def restore(self, mark: tuple) -> None:
+        (counts, skipped, shortcodes, shortcode_posts, missing, notes, side_changes, links,
+         addresses, sticky) = mark  # fmt: skip
+        self.counts, self.skipped, self.shortcodes = counts, skipped, shortcodes
+        for name in list(self.shortcode_posts):
+            if name in shortcode_posts:
+                del self.shortcode_posts[name][shortcode_posts[name] :]
+            else:
+                del self.shortcode_posts[name]
+        del self.missing_files[missing:]
+        del self.missing_keys[missing:]
+        del self.notes[notes:]
+        self.side_changes = side_changes
+        del self.password_links[links:]
+        self.addresses, self.sticky = addresses, sticky
+
     def lines(self) -> list[str]:
         """The report as a person reads it at the end of the run."""
         out = []
@@ -109,6 +164,9 @@ class Report:
         if self.site and self.site.title:
             head += f" Source: {self.site.title} ({self.site.link or self.site.base_blog_url})."
         out.append(head)
+        if self.nothing_changed():
+            verb = "would change" if self.dry_run else "changed"
+            out.append(f"  Nothing {verb}: every item is as imported before.")
         kinds = ["author", "category", "tag", "post", "page", "attachment", "upload", "vote"]
         for kind in kinds:
             numbers = {
@@ -175,6 +233,63 @@ class _Attachment:
     alt: str
     caption: str
     description: str
+    date: datetime.datetime | None = None  # when it was uploaded to WordPress
+
+
+_MISSING = object()
+
+
+class _UndoLog:
+    """What the run's caches learnt inside items' savepoints, so that a rolled-back item's
+    authors, terms and pictures are forgotten with it: the next item that names them creates
+    them again instead of pointing at rows that no longer exist."""
+
+    def __init__(self):
+        self.entries: list[tuple[dict, object, object]] = []
+        self.depth = 0
+
+    def undo(self, mark: int) -> None:
+        for cache, key, old in reversed(self.entries[mark:]):
+            if old is _MISSING:
+                dict.pop(cache, key, None)
+            else:
+                dict.__setitem__(cache, key, old)
+        del self.entries[mark:]
+
+
+class _Cache(dict):
+    """A dict of the run's that records its changes in the undo log while an item's savepoint
+    is open. Every cache of rows written by the run must be one."""
+
+    def __init__(self, log: _UndoLog):
+        super().__init__()
+        self._log = log
+
+    def __setitem__(self, key, value):
+        if self._log.depth:
+            self._log.entries.append((self, key, self.get(key, _MISSING)))
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        if self._log.depth:
+            self._log.entries.append((self, key, self[key]))
+        super().__delitem__(key)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key, *default):
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        return super().pop(key, *default)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
 
 
 def _digest(*parts) -> str:
@@ -228,16 +343,22 @@ class WordPressImport:
             self.tz = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_default_timezone()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ImportRefused(f"Unknown time zone {time_zone!r}.") from exc
-        self.users: dict[str, int] = {}  # login → user id
-        self.categories: dict[str, Category] = {}  # WordPress slug → category
-        self.tags: dict[str, Tag] = {}  # WordPress slug → tag
+        self.undo_log = _UndoLog()
+        self.users: dict[str, int] = self.cache()  # login → user id
+        self.categories: dict[str, Category] = self.cache()  # WordPress slug → category
+        self.tags: dict[str, Tag] = self.cache()  # WordPress slug → tag
         self.attachments: dict[int, _Attachment] = {}
         self.attachment_paths: dict[str, int] = {}  # uploads path → attachment id
-        self.images: dict[tuple[str, str], media.StoredImage | None] = {}
+        self.images: dict[tuple[str, str], media.StoredImage | None] = self.cache()
+        self.missing_listed: dict[tuple[str, str], bool] = self.cache()
         self.written: list[media.StoredImage] = []
         self.total_items = 0
         self.done_items = 0
         self.current = ""  # the post being imported, named in reports of missing files
+
+    def cache(self) -> dict:
+        """A new cache of rows the run writes, forgotten with a rolled-back item (_Cache)."""
+        return _Cache(self.undo_log)
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -245,7 +366,9 @@ class WordPressImport:
         self._survey()
         try:
             with transaction.atomic():
+                self._check_constraints_at_once()
                 self._import()
+                self._check_constraints_at_once(False)
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:
@@ -260,6 +383,17 @@ class WordPressImport:
             content_changed()
             self._password_links()
         return self.report
+
+    @staticmethod
+    def _check_constraints_at_once(at_once: bool = True) -> None:
+        """PostgreSQL checks foreign keys at COMMIT unless told otherwise: checked at each
+        statement during the import, a broken reference fails the item that made it (reported,
+        rolled back to its savepoint) instead of the whole run at the end. Deferred again
+        after it, for whatever else the transaction holds."""
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
 
     def _open(self):
         return self.source.open("rb")
@@ -279,6 +413,7 @@ class WordPressImport:
     def _note_attachment(self, item: wxr.Item) -> None:
         path = item.meta.get("_wp_attached_file") or uploads_path(item.attachment_url) or ""
         path = path.lstrip("/")
+        uploaded = self._date(item)
         attachment = _Attachment(
             wp_id=item.wp_id,
             path=path,
@@ -286,6 +421,7 @@ class WordPressImport:
             alt=item.meta.get("_wp_attachment_image_alt", ""),
             caption=(item.excerpt or "").strip(),
             description=(item.content or "").strip(),
+            date=uploaded if uploaded is None or uploaded <= timezone.now() else None,
         )
         self.attachments[item.wp_id] = attachment
         if path:
@@ -344,16 +480,42 @@ class WordPressImport:
     def _in_savepoint(self, kind: str, label: str, function, *args):
         """One item in its own savepoint: a failure is reported and undone, the run goes on."""
         kept = len(self.written)
+        learnt = len(self.undo_log.entries)
+        reported = self.report.mark()
+        indexed = len(self.to_index)
+        self.undo_log.depth += 1
         try:
             with transaction.atomic():
                 return function(*args)
         except Exception as exc:  # noqa: BLE001 — any failure of one item is reported
+            # Undo everything the item did outside the database too: the pictures it stored,
+            # what the caches learnt (rows that are gone now), what the report counted.
             for image in self.written[kept:]:
                 media.image_discard(image)
             del self.written[kept:]
+            self.undo_log.undo(learnt)
+            self.report.restore(reported)
+            if len(self.to_index) != indexed:
+                self._forget_unsaved_posts()
             self.report.problem(f"{kind} {label}: {type(exc).__name__}: {exc}")
             self.report.counts[kind, "failed"] += 1
             return None
+        finally:
+            self.undo_log.depth -= 1
+            if not self.undo_log.depth:
+                del self.undo_log.entries[:]
+
+    def _forget_unsaved_posts(self) -> None:
+        """Posts waiting for their search entries that a rolled-back item had saved."""
+        waiting = sorted(self.to_index)
+        kept = set()
+        for start in range(0, len(waiting), 500):
+            kept.update(
+                Post.objects.filter(pk__in=waiting[start : start + 500]).values_list(
+                    "pk", flat=True
+                )
+            )
+        self.to_index.intersection_update(kept)
 
     # --- authors ---------------------------------------------------------------------------
 
@@ -537,7 +699,16 @@ class WordPressImport:
             return None
 
     def _store(
-        self, *, kind: str, key: str, relative: str, alt="", caption="", credit="", owner=None
+        self,
+        *,
+        kind: str,
+        key: str,
+        relative: str,
+        alt="",
+        caption="",
+        credit="",
+        owner=None,
+        when=None,
     ):
         """The picture from the uploads folder in the library, once per run and once ever."""
         if (kind, key) in self.images:
@@ -552,9 +723,7 @@ class WordPressImport:
         data = self._read_upload(relative) if relative else None
         if data is None:
             where = f" (in {self.current})" if self.current else ""
-            self.report.missing_files.append(
-                (relative or f"attachment {key}: no file named") + where
-            )
+            self._missing((relative or f"attachment {key}: no file named") + where, kind, key)
             self.report.skip(
                 kind,
                 "file missing from the uploads folder"
@@ -571,10 +740,11 @@ class WordPressImport:
                 alt_text=alt,
                 caption=caption,
                 credit=credit,
+                created_at=when,
             )
         except media.ImageRefused as exc:
             where = f" (in {self.current})" if self.current else ""
-            self.report.missing_files.append(f"{relative}{where}: {exc}")
+            self._missing(f"{relative}{where}: {exc}", kind, key)
             self.report.skip(kind, "not a picture the site accepts")
             self.images[kind, key] = None
             return None
@@ -587,6 +757,15 @@ class WordPressImport:
         self.report.count(kind, "created")
         self.images[kind, key] = stored
         return stored
+
+    def _missing(self, line: str, kind: str = "", key: str = "") -> None:
+        """A picture that could not be brought, listed once a run (a re-run lists it again
+        for the unchanged post that names it, then not again for its attachment)."""
+        if kind and (kind, key) in self.missing_listed:
+            return
+        if kind:
+            self.missing_listed[kind, key] = True
+        self.report.missing(line, kind, key)
 
     def _attachment_image(self, wp_id: int, owner=None):
         attachment = self.attachments.get(wp_id)
@@ -603,6 +782,7 @@ class WordPressImport:
             caption=caption,
             credit=credit,
             owner=owner,
+            when=attachment.date,
         )
         return image, attachment
 
@@ -632,10 +812,12 @@ class WordPressImport:
             if attachment is None or Path(attachment.path).suffix.lower() not in IMAGE_EXTENSIONS:
                 self.report.skip("attachment", "not a picture (the media library holds pictures)")
                 return
-            owner = get_user_model()(pk=self._user_for(item.creator))
-            self._in_savepoint(
-                "attachment", str(item.wp_id), self._attachment_image, item.wp_id, owner
-            )
+
+            def store():
+                owner = get_user_model()(pk=self._user_for(item.creator))
+                return self._attachment_image(item.wp_id, owner)
+
+            self._in_savepoint("attachment", str(item.wp_id), store)
             return
         if item.post_type == "page" and not self.pages:
             self.report.skip("page", "pages are imported with --pages")
@@ -686,7 +868,9 @@ class WordPressImport:
             )
             if imported.digest == digest and not images_now:
                 self.report.count(kind, "unchanged")
-                self.report.addresses += post.wordpress_addresses.count()
+                if self.extras is None:  # else counted with the side file's addresses
+                    self.report.addresses += post.wordpress_addresses.count()
+                self._still_missing(imported.data, f"{kind} #{item.wp_id}")
                 return
             if imported.version is not None and post.version != imported.version:
                 self.report.skip(kind, "edited on this site since the last import (kept)")
@@ -747,7 +931,7 @@ class WordPressImport:
                     post=post, image=featured, alt=attachment.alt, caption=caption, credit=credit
                 )
             elif attachment is None:
-                self.report.missing_files.append(
+                self._missing(
                     f"featured image of post #{item.wp_id}: attachment {thumbnail} is not "
                     "in the export"
                 )
@@ -773,12 +957,30 @@ class WordPressImport:
                     "guid": item.guid,
                     "link": item.link,
                     "missing_images": len(self.report.missing_files) - missing_before,
+                    "missing": [
+                        [kind_, key_, line]
+                        for (kind_, key_), line in zip(
+                            self.report.missing_keys[missing_before:],
+                            self.report.missing_files[missing_before:],
+                            strict=True,
+                        )
+                    ][:PROBLEMS_SHOWN],
                     "with_uploads": self.uploads is not None,
                     "wp_status": item.status,
                 },
             },
         )
         self.report.count(kind, outcome)
+
+    def _still_missing(self, data: dict, label: str) -> None:
+        """The pictures an unchanged post could not have when it was imported, listed again."""
+        listed = data.get("missing")
+        if listed is None:  # imported before the names were kept
+            if data.get("missing_images"):
+                self._missing(f"{data['missing_images']} picture(s) of {label}")
+            return
+        for kind, key, line in listed:
+            self._missing(line, kind, key)
 
     def _slug(self, item: wxr.Item, post: Post) -> str:
         """WordPress's slug kept exactly, so ``/<year>/<month>/<slug>/`` still answers; a slug

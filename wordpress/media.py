@@ -51,8 +51,10 @@ def image_store(
     alt_text: str = "",
     caption: str = "",
     credit: str = "",
+    created_at=None,
 ) -> StoredImage:
-    """Add one picture; ImageRefused when it is not an acceptable image."""
+    """Add one picture; ImageRefused when it is not an acceptable image. ``created_at``: when
+    the picture was first uploaded (kept by the media library), if not now."""
     if library_installed():
         from images.services import image_create
 
@@ -67,6 +69,9 @@ def image_store(
             )
         except ValidationError as exc:
             raise ImageRefused(" ".join(exc.messages)) from exc
+        if created_at is not None:
+            type(image).objects.filter(pk=image.pk).update(created_at=created_at)
+            image.created_at = created_at
         stored = _from_library(image)
         stored.written = [image.file.name, *(r["name"] for r in image.renditions or ())]
         return stored

@@ -54,22 +54,98 @@ def _unescape_tab(text: str) -> str | None:
     return re.sub(r"\\(.)", lambda m: _MYSQL_B_ESCAPES.get(m.group(1), m.group(1)), text)
 
 
-def read_rows(path: Path, *, table: str, columns: list[str]) -> Iterator[dict[str, str | None]]:
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+
+
+class _Layout:
+    """What the file must hold to be the table asked for: the columns the import reads (named
+    in a header row or an INSERT's column list, or in the plugin's order) and numbers where the
+    plugin keeps numbers. A file that is not the table is refused, naming what is missing."""
+
+    def __init__(self, path: Path, table: str, columns: list[str], required, numeric):
+        self.path, self.table, self.columns = path, table, columns
+        self.required = [c for c in columns if c in set(required)] or list(columns)
+        self.numeric = set(numeric)
+        self.minimum = max(columns.index(c) for c in self.required) + 1
+        self.checked: set[tuple[str, ...]] = set()
+        self.found = False
+
+    def refuse(self, reason: str):
+        raise TableError(
+            f"{self.path} is not the plugin's {self.table} table: {reason}. Nothing was imported."
+        )
+
+    def header(self, names: list[str]) -> None:
+        if tuple(names) in self.checked:
+            return
+        missing = [c for c in self.required if c not in names]
+        if missing:
+            self.refuse(
+                f"the column(s) {', '.join(missing)} are missing (its columns: "
+                f"{', '.join(n for n in names if n) or 'none'})"
+            )
+        self.checked.add(tuple(names))
+
+    def row(self, header: list[str], values: list, n: int) -> dict:
+        self.found = True
+        if len(values) > len(header):
+            self.refuse(
+                f"row {n} has {len(values)} values for {len(header)} columns (if it is, export "
+                "it with its column names in the first row)"
+            )
+        if header is self.columns and len(values) < self.minimum:
+            self.refuse(
+                f"row {n} has {len(values)} value(s), and the table's columns are "
+                f"{', '.join(self.columns)} (export the whole table, with the column names in "
+                "the first row)"
+            )
+        row = dict(zip(header, values, strict=False))
+        for name in self.numeric:
+            value = row.get(name)
+            if value not in (None, "") and not _NUMBER.match(value):
+                self.refuse(f"row {n}: {name} should be a number, not {value[:40]!r}")
+        return row
+
+
+def read_rows(
+    path: Path,
+    *,
+    table: str,
+    columns: list[str],
+    required=(),
+    numeric=(),
+    optional_in_dump: bool = False,
+) -> Iterator[dict[str, str | None]]:
     """The rows of ``table`` (matched whatever its prefix, ``wp_`` or another) in the file;
-    ``columns`` is the plugin's column order, used when the file names none."""
+    ``columns`` is the plugin's column order, used when the file names none. The columns in
+    ``required`` must be there and those in ``numeric`` hold numbers, or the file is refused
+    (TableError) — as is a dump without the table, unless ``optional_in_dump``."""
     path = Path(path)
     if not path.is_file():
         raise TableError(f"No file at {path}.")
+    layout = _Layout(path, table, columns, required, numeric)
     with path.open("r", encoding="utf-8", errors="replace", newline="") as stream:
         head = stream.read(65536)
         stream.seek(0)
+        if head.lstrip("\ufeff \t\r\n").startswith("<"):
+            layout.refuse("it is an XML or HTML file (a WordPress export?)")
         if _DUMP_START.match(head):
-            yield from _dump_rows(stream, table=table, columns=columns)
+            yield from _dump_rows(stream, table=table, columns=columns, layout=layout)
+            if not layout.found and not optional_in_dump:
+                layout.refuse(f"it has no INSERT INTO …{table} or CREATE TABLE …{table}")
         else:
-            yield from _delimited_rows(stream, columns=columns)
+            yield from _delimited_rows(stream, columns=columns, layout=layout)
 
 
-def _delimited_rows(stream, *, columns: list[str]) -> Iterator[dict]:
+def _is_header(names: list[str], columns: list[str]) -> bool:
+    """A first row of column names: some of the plugin's, or only names, no values."""
+    if set(names) & set(columns):
+        return True
+    return any(names) and all(_IDENTIFIER.match(n) for n in names if n)
+
+
+def _delimited_rows(stream, *, columns: list[str], layout: _Layout) -> Iterator[dict]:
     first = stream.readline()
     stream.seek(0)
     if not first.strip():
@@ -83,11 +159,12 @@ def _delimited_rows(stream, *, columns: list[str]) -> Iterator[dict]:
             fields = line.split("\t")
             if header is None:
                 names = [f.strip().lower() for f in fields]
-                if set(names) & set(columns):
+                if _is_header(names, columns):
+                    layout.header(names)
                     header = names
                     continue
                 header = columns
-            yield _row(header, [_unescape_tab(f) for f in fields], n)
+            yield layout.row(header, [_unescape_tab(f) for f in fields], n)
         return
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(
@@ -99,20 +176,12 @@ def _delimited_rows(stream, *, columns: list[str]) -> Iterator[dict]:
             continue
         if header is None:
             names = [f.strip().lower() for f in fields]
-            if set(names) & set(columns):
+            if _is_header(names, columns):
+                layout.header(names)
                 header = names
                 continue
             header = columns
-        yield _row(header, [None if f == "NULL" else f for f in fields], n)
-
-
-def _row(header: list[str], values: list, n: int) -> dict:
-    if len(values) > len(header):
-        raise TableError(
-            f"Row {n} has {len(values)} values for {len(header)} columns; export the table "
-            "with its column names in the first row."
-        )
-    return dict(zip(header, values, strict=False))
+        yield layout.row(header, [None if f == "NULL" else f for f in fields], n)
 
 
 def _statements(stream) -> Iterator[str]:
@@ -138,7 +207,7 @@ def _complete(statement: str) -> bool:
     return "'" not in quoted
 
 
-def _dump_rows(stream, *, table: str, columns: list[str]) -> Iterator[dict]:
+def _dump_rows(stream, *, table: str, columns: list[str], layout: _Layout) -> Iterator[dict]:
     known: dict[str, list[str]] = {}
     n = 0
     for statement in _statements(stream):
@@ -148,18 +217,24 @@ def _dump_rows(stream, *, table: str, columns: list[str]) -> Iterator[dict]:
             known[create.group("table").lower()] = [
                 m.group("name").lower() for m in _COLUMN_LINE.finditer(text)
             ]
+            if create.group("table").lower().endswith(table):
+                layout.found = True
+                if known[create.group("table").lower()]:
+                    layout.header(known[create.group("table").lower()])
             continue
         insert = _INSERT.match(text.lstrip())
         if not insert or not insert.group("table").lower().endswith(table):
             continue
+        layout.found = True
         if insert.group("columns"):
             header = [c.strip().strip("`").lower() for c in insert.group("columns").split(",")]
+            layout.header(header)
         else:
             header = known.get(insert.group("table").lower()) or columns
         body = text.lstrip()[insert.end() :]
         for values in _tuples(body):
             n += 1
-            yield _row(header, values, n)
+            yield layout.row(header, values, n)
 
 
 def _tuples(body: str) -> Iterator[list]:

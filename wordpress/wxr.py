@@ -1,10 +1,10 @@
 """Reading a WordPress eXtended RSS export (WXR 1.0 to 1.2, as WordPress 3.x–6.x write it) as a
 stream: one author, term or item at a time, in bounded memory whatever the file's size.
 
-The XML goes through defusedxml: a document type declaring entities (the "billion laughs"),
-external entities or external DTDs is refused before anything is read from it, with
-``WXRError``. Each ``<item>`` is dropped from the tree once read, so a 500 MB export needs no
-more memory than its largest post.
+The XML goes through defusedxml: any document type declaration (``<!DOCTYPE …>``: entities,
+the "billion laughs", external entities or DTDs) is refused before anything is read from it,
+with ``WXRError``, as is an RSS feed that is not a WordPress export. Each ``<item>`` is
+dropped from the tree once read, so a 500 MB export needs no more memory than its largest post.
 """
 
 from __future__ import annotations
@@ -21,6 +21,13 @@ from defusedxml.ElementTree import iterparse
 NS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NS_DC = "http://purl.org/dc/elements/1.1/"
 WP_PREFIX = "http://wordpress.org/export/"
+
+
+NOT_WORDPRESS = (
+    "This is an RSS feed, not a WordPress export: it has none of the export's wp: elements "
+    "(no wxr_version, authors or post ids). Export the blog from WordPress's dashboard: "
+    "Tools → Export → All content."
+)
 
 
 class WXRError(Exception):
@@ -221,10 +228,13 @@ def read(stream: IO[bytes]) -> Iterator[Site | Author | Term | Item]:
     site_sent = False
     channel = None
     depth = 0
+    wordpress = False  # an element of WordPress's namespace seen: a WordPress export
     try:
-        for event, element in iterparse(stream, events=("start", "end")):
+        for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 depth += 1
+                if not wordpress and element.tag.startswith("{" + WP_PREFIX):
+                    wordpress = True
                 if depth == 2 and _local(element.tag) == "channel":
                     channel = element
                 continue
@@ -235,6 +245,8 @@ def read(stream: IO[bytes]) -> Iterator[Site | Author | Term | Item]:
                 continue
             name = _local(element.tag)
             if name == "item":
+                if not wordpress:
+                    raise WXRError(NOT_WORDPRESS)
                 if not site_sent:
                     site_sent = True
                     yield site
@@ -261,13 +273,16 @@ def read(stream: IO[bytes]) -> Iterator[Site | Author | Term | Item]:
             channel.remove(element)
     except DefusedXmlException as exc:
         raise WXRError(
-            "The export declares XML entities or an external document (a DTD), which a "
-            f"WordPress export never does; it was refused unread ({type(exc).__name__})."
+            "The export declares XML entities or a document type (<!DOCTYPE …>, an external "
+            "DTD), which a WordPress export never does; it was refused unread "
+            f"({type(exc).__name__})."
         ) from exc
     except ParseError as exc:
         raise WXRError(f"The export is not well-formed XML: {exc}.") from exc
     if channel is None:
         raise WXRError("This is not a WordPress export: it has no <rss><channel>.")
+    if not wordpress:
+        raise WXRError(NOT_WORDPRESS)
     if not site_sent:
         yield site
 

@@ -1,9 +1,11 @@
+import datetime
 import io
+import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from taggit.models import Tag
 
@@ -26,7 +28,8 @@ def snapshot() -> dict:
     slugs = dict(Post.objects.values_list("pk", "slug"))
 
     def reader(key):
-        return f"user:{users[int(key[2:])]}" if key.startswith("u:") else key
+        # Readers who are not users get an id of the export's own: compared by how many.
+        return f"user:{users[int(key[2:])]}" if key.startswith("u:") else "visitor"
 
     posts = {}
     for p in Post.objects.select_related("author", "featured").prefetch_related(
@@ -76,6 +79,10 @@ def snapshot() -> dict:
             )
             for v in Vote.objects.select_related("criterion__rating_set")
         ),
+        "visitors": Vote.objects.exclude(reader_key__startswith="u:")
+        .values("reader_key")
+        .distinct()
+        .count(),
         "aggregates": sorted(
             (slugs[a.object_id], a.criterion.rating_set.name, a.criterion.key, a.count, a.total)
             for a in RatingAggregate.objects.select_related("criterion__rating_set")
@@ -171,17 +178,53 @@ def test_export_is_a_wordpress_export_with_authors_terms_posts_and_attachments(f
     assert Vote.objects.first().ip_hash not in side
 
 
+def test_the_export_holds_no_address_nor_any_hash_of_one(full_site, tmp_path):
+    from ratings.readers import ip_hash
+
+    log = (CSV["log"]).read_text().splitlines()[1:]
+    addresses = sorted({line.split("\t")[8] for line in log})
+    hashes = {ip_hash(a) for a in addresses}
+    hashes |= set(Vote.objects.exclude(ip_hash="").values_list("ip_hash", flat=True))
+    assert Vote.objects.filter(reader_key__startswith="a:ip-").exists()
+    out = tmp_path / "blog.xml"
+    call_command("export_blog", str(out), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
+    exported = out.read_text() + (tmp_path / "blog.jsonl").read_text()
+    for address in addresses:
+        assert address not in exported
+    for digest in hashes:
+        # Not the hash, nor any piece of it long enough to match one.
+        pieces = {digest[i : i + 12] for i in range(len(digest) - 11)}
+        assert not any(piece in exported for piece in pieces), digest
+    readers = [
+        r["reader"]
+        for r in map(json.loads, (tmp_path / "blog.jsonl").read_text().splitlines())
+        if r["type"] == "vote"
+    ]
+    assert all(r.startswith(("user:", "a:visitor-")) for r in readers)
+    # A second export names the same readers differently: ids of one export only.
+    again = tmp_path / "again.xml"
+    call_command("export_blog", str(again), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
+    visitors = {r for r in readers if r.startswith("a:")}
+    assert visitors and not visitors & set(
+        re.findall(r"a:visitor-\w+", again.with_suffix(".jsonl").read_text())
+    )
+
+
 def test_exporting_writes_nothing_to_the_database(
     full_site, tmp_path, django_assert_max_num_queries
 ):
     count = Post.objects.count()
-    call_command("export_blog", str(tmp_path / "x.xml"), stdout=io.StringIO())
+    call_command("export_blog", str(tmp_path / "x.xml"), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
     assert Post.objects.count() == count
 
 
 def test_importing_the_export_twice_changes_nothing(full_site, tmp_path):
     out = tmp_path / "blog.xml"
-    call_command("export_blog", str(out), "--uploads", str(tmp_path / "up"), stdout=io.StringIO())
+    call_command("export_blog", str(out), "--uploads", str(tmp_path / "up"),
+                 "--site-url", "https://blog.example.org", stdout=io.StringIO())  # fmt: skip
     empty_the_site()
     call_command(
         "import_wordpress", str(out), "--uploads", str(tmp_path / "up"), stdout=io.StringIO()
@@ -193,3 +236,55 @@ def test_importing_the_export_twice_changes_nothing(full_site, tmp_path):
     assert snapshot() == first
     assert sorted(Post.objects.values_list("slug", "version")) == versions
     assert "posts: 0 created, 0 updated, 9 unchanged" in report.getvalue(), report.getvalue()
+
+
+def test_the_export_needs_the_sites_address_and_says_so(full_site, tmp_path):
+    out = tmp_path / "blog.xml"
+    with pytest.raises(CommandError, match="--site-url https://blog.example.org.*fetches"):
+        call_command("export_blog", str(out), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="must be the site's address"):
+        call_command("export_blog", str(out), "--site-url", "blog.example.org")
+    assert not out.exists() and not out.with_suffix(".jsonl").exists()
+
+
+def test_an_unwritable_destination_is_a_clear_error(full_site, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(CommandError, match="Cannot write the export to .*a-file"):
+        call_command("export_blog", str(tmp_path / "a-file" / "blog.xml"),
+                     "--site-url", "https://blog.example.org")  # fmt: skip
+
+
+def test_links_and_pictures_are_full_addresses_and_pictures_keep_their_upload_date(
+    full_site, tmp_path
+):
+    out = tmp_path / "blog.xml"
+    call_command("export_blog", str(out), "--site-url", "https://blog.example.org/",
+                 stdout=io.StringIO())  # fmt: skip
+    with out.open("rb") as stream:
+        items = [t for t in wxr.read(stream) if isinstance(t, wxr.Item)]
+    for item in items:
+        assert item.link.startswith("https://blog.example.org/"), item.link
+        if item.post_type == "attachment":
+            assert item.attachment_url.startswith("https://blog.example.org/media/")
+    law = next(i for i in items if i.post_name == "encryption-and-the-law")
+    harbour = next(i for i in items if i.wp_id == int(law.meta["_thumbnail_id"]))
+    # Uploaded to WordPress on 2019-03-05 at 13:58 UTC, not the day it was imported.
+    assert harbour.post_date_gmt == "2019-03-05 13:58:01"
+    assert Image.objects.get(alt_text__startswith="Fishing boats").created_at == (
+        datetime.datetime(2019, 3, 5, 13, 58, 1, tzinfo=datetime.UTC)
+    )
+
+
+def test_importing_an_export_counts_the_old_addresses_it_restores(full_site, tmp_path):
+    addresses = OldAddress.objects.count()
+    assert addresses
+    out = tmp_path / "blog.xml"
+    call_command("export_blog", str(out), "--site-url", "https://blog.example.org",
+                 stdout=io.StringIO())  # fmt: skip
+    empty_the_site()
+    for _ in range(2):
+        report = io.StringIO()
+        call_command("import_wordpress", str(out), stdout=report)
+        assert OldAddress.objects.count() == addresses
+        assert f"old addresses redirecting to posts: {addresses}\n" in report.getvalue()
+    assert "Nothing changed: every item is as imported before." in report.getvalue()

@@ -165,3 +165,45 @@ def test_imported_rating_shows_on_the_post_page(blog, ten_stars, client):
     GDSRImport(**CSV).run()
     page = client.get(blog[10].get_absolute_url()).content.decode()
     assert "6.8" in page
+
+
+@pytest.mark.parametrize(
+    ("option", "content", "message"),
+    [
+        ("--log", "a,b,c\n1,2\n", r"the column\(s\) record_id, id, vote_type.* are missing"),
+        ("--log", None, "it is an XML or HTML file"),  # the WordPress export
+        ("--log", "1\t10\tarticle\t0\n", "row 1 has 4 value"),
+        (
+            "--log",
+            "1\t10\tarticle\t0\t2\tgood\t\t2019-03-06 10:00:00\t198.51.100.7\tx\t0\n",
+            "row 1: vote should be a number, not 'good'",
+        ),
+        ("--articles", "votes_log", r"the column\(s\) post_id, user_voters.* are missing"),
+        (
+            "--articles",
+            "INSERT INTO `wp_gdsr_data_article` (`post_id`, `views`) VALUES (10, 3);\n",
+            r"the column\(s\) user_voters, user_votes.* are missing",
+        ),
+        ("--articles", "-- MySQL dump\nINSERT INTO `wp_posts` VALUES (1,'x');\n", "no INSERT"),
+    ],
+)
+def test_a_file_that_is_not_the_table_is_refused_by_name_and_changes_nothing(
+    blog, ten_stars, tmp_path, option, content, message
+):
+    if content is None:
+        wrong = FIXTURES / "policy-ledger-wp6.xml"
+    elif content == "votes_log":
+        wrong = CSV["log"]
+    else:
+        wrong = tmp_path / "wrong.csv"
+        wrong.write_text(content)
+    args = ["--log", str(CSV["log"]), option, str(wrong)]
+    if option == "--log":
+        args = args[2:]
+    with pytest.raises(CommandError, match=message) as refused:
+        call_command("import_gdsr", *args)
+    assert str(wrong) in str(refused.value)
+    assert f"plugin's gdsr_{'votes_log' if option == '--log' else 'data_article'} table" in str(
+        refused.value
+    )
+    assert not Vote.objects.exists() and not RatingAggregate.objects.filter(count__gt=0).exists()

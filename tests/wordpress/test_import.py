@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import re
 
 import pytest
@@ -324,3 +325,164 @@ def test_files_outside_the_uploads_folder_are_never_read(run_import, uploads, tm
     report = run_import(hostile, uploads=uploads)
     assert post("encryption-and-the-law").featured is None
     assert any("secret.jpg" in line for line in report.missing_files)
+
+
+def shared_export(path, *, bad_date="2019-03-04 10:00:00"):
+    """Two posts by an author the export does not declare, with a new category, a new tag and
+    one featured picture; the first post is the first to use each of them."""
+
+    def item(wp_id, title, date):
+        return (
+            f"<item><title>{title}</title><dc:creator>zed</dc:creator>"
+            f"<content:encoded><![CDATA[Hello {title}]]></content:encoded>"
+            f"<wp:post_id>{wp_id}</wp:post_id><wp:post_date>{date}</wp:post_date>"
+            "<wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt>"
+            f"<wp:post_name>{title.lower()}</wp:post_name><wp:status>publish</wp:status>"
+            "<wp:post_type>post</wp:post_type>"
+            '<category domain="category" nicename="newcat"><![CDATA[New cat]]></category>'
+            '<category domain="post_tag" nicename="newtag"><![CDATA[New tag]]></category>'
+            "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            "<wp:meta_value>200</wp:meta_value></wp:postmeta></item>"
+        )
+
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Shared</title>'
+        "<wp:wxr_version>1.2</wp:wxr_version>"
+        + item(100, "Bad", bad_date)
+        + item(101, "Good", "2019-03-05 10:00:00")
+        + "<item><title>pic</title><dc:creator>zed</dc:creator><wp:post_id>200</wp:post_id>"
+        "<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>"
+        "<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>"
+        "<wp:meta_value>2019/03/harbour.jpg</wp:meta_value></wp:postmeta></item>"
+        "</channel></rss>"
+    )
+    return path
+
+
+def test_a_failed_item_takes_the_author_terms_and_picture_it_made_with_it(
+    run_import, uploads, tmp_path, monkeypatch, settings
+):
+    """The failed post was the first to use the author, category, tag and picture: they are
+    rolled back with it, and the next post that uses them makes them again."""
+    from django.db import connection
+
+    from wordpress import importer
+
+    real = importer.WordPressImport._addresses
+
+    def fails_last(self, item, post, when):
+        real(self, item, post, when)
+        if item.wp_id == 100:
+            raise ValueError("the last step of this post failed")
+
+    monkeypatch.setattr(importer.WordPressImport, "_addresses", fails_last)
+    report = run_import(shared_export(tmp_path / "shared.xml"), uploads=uploads)
+
+    connection.check_constraints()  # no row points at one the rollback removed
+    assert not Post.objects.filter(slug="bad").exists()
+    good = post("good")
+    assert good.author.username == "zed"
+    assert list(good.categories.values_list("slug", flat=True)) == ["newcat"]
+    assert list(good.tags.values_list("slug", flat=True)) == ["newtag"]
+    assert good.featured is not None and good.featured.file.storage.exists(good.featured.file.name)
+    originals = [f for f in stored_files(settings.MEDIA_ROOT) if "/renditions/" not in f]
+    assert originals == [good.featured.file.name]
+    assert report.problems == ["post #100 'Bad': ValueError: the last step of this post failed"]
+    # Counted once, by the post that brought them.
+    assert report.counts["author", "created"] == 1
+    assert report.counts["category", "created"] == report.counts["tag", "created"] == 1
+    assert report.counts["attachment", "created"] == 1
+    assert report.counts["post", "created"] == 1 and report.counts["post", "failed"] == 1
+    assert ImportedItem.objects.filter(kind="attachment", key="200").count() == 1
+
+
+def test_a_post_whose_date_cannot_be_stored_fails_alone(db, uploads, tmp_path, capsys):
+    """A local date that runs past the year 9999 in UTC: that post is reported, the others
+    (using its author and picture) are imported, and the command prints no traceback."""
+    export = shared_export(tmp_path / "far.xml", bad_date="9999-12-31 23:59:59")
+    call_command("import_wordpress", str(export), "--uploads", str(uploads),
+                 "--time-zone", "America/New_York")  # fmt: skip
+    out = capsys.readouterr().out
+    assert re.search(r"post #100 'Bad': \w+Error: .*(range|year)", out)
+    assert not Post.objects.filter(slug="bad").exists()
+    good = post("good")
+    assert good.author.username == "zed" and good.featured is not None
+    assert good.categories.get().slug == "newcat"
+
+
+def test_a_whole_run_failure_is_a_clear_command_error(db, uploads, monkeypatch):
+    from django.db import OperationalError
+
+    from wordpress import importer
+
+    def lost(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(importer.WordPressImport, "_index_now", lost)
+    with pytest.raises(CommandError, match="rolled back; nothing changed.*OperationalError"):
+        call_command("import_wordpress", str(WP6), "--uploads", str(uploads))
+    assert not Post.objects.exists()
+
+
+def test_a_rerun_that_changes_nothing_says_so_and_still_lists_missing_pictures(db, uploads, capsys):
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads))
+    first = capsys.readouterr().out
+    assert "Nothing changed" not in first
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads))
+    again = capsys.readouterr().out
+    assert "Nothing changed: every item is as imported before." in again
+
+    def missing(out):
+        """The report's list of missing pictures."""
+        lines = out.split("missing or unreadable image files:")[1].splitlines()[1:]
+        return list(itertools.takewhile(lambda line: line.startswith("      "), lines))
+
+    assert "      2020/02/gone.png (in post #18)" in missing(first)
+    assert missing(again) == missing(first)
+    call_command("import_wordpress", str(WP6), "--uploads", str(uploads), "--dry-run")
+    assert "Nothing would change: every item is as imported before." in capsys.readouterr().out
+
+
+def test_a_rerun_with_a_change_does_not_say_nothing_changed(run_import, tmp_path):
+    run_import()
+    changed = tmp_path / "changed.xml"
+    changed.write_text(WP6.read_text().replace("Nobody has built one that holds.", "Not so."))
+    report = run_import(changed)
+    assert not report.nothing_changed()
+    assert not any(line.startswith("  Nothing") for line in report.lines())
+
+
+@pytest.mark.parametrize("error", ["duplicate", "dangling"])
+def test_a_database_error_in_one_item_is_that_items_failure(
+    run_import, monkeypatch, tmp_path, error
+):
+    """A unique constraint broken by one post, or (PostgreSQL, which checks foreign keys at
+    each statement during the import) a reference to a row that does not exist: that post
+    is reported, the others are imported and the run commits."""
+    from django.db import connection
+
+    from wordpress import importer
+
+    if error == "dangling" and connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys only at COMMIT")
+    real = importer.WordPressImport._addresses
+
+    def breaks(self, item, post, when):
+        real(self, item, post, when)
+        if item.wp_id == 100:
+            if error == "duplicate":
+                Category.objects.create(slug="newcat", name="New cat")
+            else:
+                Post.objects.filter(pk=post.pk).update(author_id=10**9)
+
+    monkeypatch.setattr(importer.WordPressImport, "_addresses", breaks)
+    report = run_import(shared_export(tmp_path / "shared.xml"))
+    assert [p.split(":")[0] for p in report.problems] == ["post #100 'Bad'"]
+    assert "IntegrityError" in report.problems[0]
+    connection.check_constraints()
+    assert not Post.objects.filter(slug="bad").exists()
+    assert post("good").author.username == "zed"
+    assert post("good").categories.get().slug == "newcat"

@@ -96,3 +96,39 @@ def test_shortcodes_are_found_but_escaped_ones_are_not():
         "gallery",
         "video",
     ]
+
+
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd">
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>x</title>
+<wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Hi</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type>
+<wp:status>publish</wp:status></item>
+</channel></rss>"""
+
+PLAIN_RSS = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>A news feed</title><link>https://news.example/</link>
+<item><title>Hello</title><link>https://news.example/hello</link>
+<description>Not a WordPress export.</description></item>
+</channel></rss>"""
+
+
+@pytest.mark.django_db
+def test_any_document_type_declaration_is_refused_and_nothing_is_written(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_bytes(EXTERNAL_DTD)
+    with pytest.raises(CommandError, match=r"document type.*refused unread.*Nothing was imported"):
+        call_command("import_wordpress", str(path))
+    assert not Post.objects.exists()
+    with pytest.raises(wxr.WXRError, match="DTDForbidden"):
+        list(wxr.read(io.BytesIO(EXTERNAL_DTD)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("document", [PLAIN_RSS, PLAIN_RSS.replace(b"<item>", b"<x>")])
+def test_an_rss_feed_that_is_not_a_wordpress_export_is_refused(tmp_path, document):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(document.replace(b"</item>", b"</x>") if b"<x>" in document else document)
+    with pytest.raises(CommandError, match="an RSS feed, not a WordPress export.*Tools → Export"):
+        call_command("import_wordpress", str(path))
+    assert not Post.objects.exists()

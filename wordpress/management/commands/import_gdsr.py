@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from wordpress.gdsr import GDSRError, GDSRImport
 
@@ -61,4 +62,9 @@ class Command(BaseCommand):
             ).run()
         except GDSRError as exc:
             raise CommandError(f"{exc}") from exc
+        except (DatabaseError, OSError) as exc:
+            raise CommandError(
+                "The import failed and was rolled back; nothing changed. The cause: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         self.stdout.write("\n".join(report.lines()))

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from blog.roles import AUTHORS_GROUP, CONTRIBUTORS_GROUP, EDITORS_GROUP
 from wordpress.importer import ImportRefused, WordPressImport
@@ -74,4 +75,11 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} Nothing was imported.") from exc
         except KeyboardInterrupt as exc:
             raise CommandError("Interrupted: the import was rolled back; nothing changed.") from exc
+        except (DatabaseError, OSError) as exc:
+            # Items that fail are reported and the run goes on; this is the whole run failing
+            # (a lost connection, a full disk, the database refusing the commit).
+            raise CommandError(
+                f"The import failed and was rolled back; nothing changed and the pictures it "
+                f"had stored were deleted. The cause: {type(exc).__name__}: {exc}"
+            ) from exc
         self.stdout.write("\n".join(report.lines()))
