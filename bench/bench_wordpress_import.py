@@ -129,6 +129,7 @@ def run(export: Path) -> list[tuple[str, float, str]]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_DEBUG", "0")  # as in production: no SQL kept in memory
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -146,6 +147,7 @@ def run(export: Path) -> list[tuple[str, float, str]]:
         report = WordPressImport(source=export).run()
         elapsed = time.perf_counter() - started
         line = next(x.strip() for x in report.lines() if x.strip().startswith("posts:"))
+        line += f"; load average {os.getloadavg()[0]:.1f}"
         results.append((f"{connection.vendor}: {label}", elapsed, line))
     return results
 

@@ -24,6 +24,7 @@ from blog.models import Category, Post
 from related import conf, semantic
 from related.candidates import DatabasePostings, scored_candidates, with_meaning
 from related.index import (
+    chunks,
     count_indexed,
     documents,
     entry_for,
@@ -300,12 +301,49 @@ def _rebuild_while_stale() -> None:
             related_rebuild(embed=False)
 
 
+def related_rebuild_instead(post_ids: Iterable[int]) -> bool:
+    """After a transaction that changed many posts: when refreshing them one at a time (in the
+    order of their ids, as after a commit) would end in a full rebuild, rebuild at once and
+    return True; the caller then skips the one-post refreshes. They would change nothing: the
+    rebuild indexes every post as it is and recomputes every list, whatever the refreshes
+    before it wrote, and after it each refresh finds its post indexed exactly like this.
+    Otherwise change nothing and return False."""
+    post_ids = sorted(set(post_ids))
+    with transaction.atomic():
+        row = statistics_row(lock=True)
+        published, indexed = set(), set()
+        for batch in chunks(post_ids):
+            published.update(
+                Post.objects.filter(pk__in=batch, status=Post.Status.PUBLISHED).values_list(
+                    "pk", flat=True
+                )
+            )
+            indexed.update(
+                PostIndex.objects.filter(post_id__in=batch).values_list("post_id", flat=True)
+            )
+        # What each refresh does to the count of indexed posts, and whether it is then
+        # followed by a rebuild (``related_refresh_for_post``).
+        for post_id in post_ids:
+            if post_id in published and post_id not in indexed:
+                row.indexed_posts += 1
+            elif post_id not in published and post_id in indexed:
+                row.indexed_posts -= 1
+            if _rebuild_due(row):
+                related_rebuild(embed=False)
+                return True
+    return False
+
+
+def _rebuild_due(row) -> bool:
+    return statistics_stale(row) and row.indexed_posts <= conf.auto_rebuild_max_posts()
+
+
 def _stale_and_small(row) -> bool:
     """Whether the statistics are stale and the blog small enough to rebuild right away; a
     large blog with stale statistics is logged instead."""
     if not statistics_stale(row):
         return False
-    if row.indexed_posts <= conf.auto_rebuild_max_posts():
+    if _rebuild_due(row):
         return True
     logger.info(
         "Related posts: term statistics counted on %s posts, %s indexed now; run "

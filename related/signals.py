@@ -1,7 +1,9 @@
 """Keep the related lists fresh after the editor's transaction commits: the changes of one
 transaction (a post saved, its tags and categories set, pins edited, posts deleted) are collected
-and each affected post is refreshed once, after commit, before any text is read. The rules live in
-``related.services``. Bulk operations skip signals: run ``manage.py rebuild_related`` after them.
+and each affected post is refreshed once, after commit, before any text is read; when a
+transaction changed many posts and those refreshes would end in a full rebuild, the rebuild runs
+alone. The rules live in ``related.services``. Bulk operations skip signals: run
+``manage.py rebuild_related`` after them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from related.embedder import embedder
 from related.models import RelatedPost, RelatedPostOverride
 
 M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
+# A transaction refreshing at least this many posts checks first whether one rebuild does.
+REBUILD_INSTEAD_FROM = 50
 
 
 @dataclass(eq=False)
@@ -45,8 +49,15 @@ class Pending:
         gone = set(self.deleted) - gone  # a deletion rolled back in a savepoint is no deletion
         for post_id in sorted(gone):
             services.related_withdraw_post(post_id=post_id, neighbour_ids=self.deleted[post_id])
-        for post_id in sorted((self.refresh | set(self.deleted)) - gone):
-            services.related_refresh_for_post(post_id=post_id)
+        refresh = sorted((self.refresh | set(self.deleted)) - gone)
+        # Many posts at once (an import): one rebuild when the refreshes would end in one.
+        if (
+            gone
+            or len(refresh) < REBUILD_INSTEAD_FROM
+            or not services.related_rebuild_instead(refresh)
+        ):
+            for post_id in refresh:
+                services.related_refresh_for_post(post_id=post_id)
         for post_id in sorted(self.recompute - gone):
             services.related_recompute_list(post_id=post_id)
         if semantic.enabled():  # encoding is slow: off the request, the lists follow

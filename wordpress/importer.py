@@ -12,7 +12,9 @@ The rules:
   written in a savepoint: an item that fails is reported and the others continue. A dry run
   does all the work and rolls it back (it stores no picture).
 - **Posts are saved like an editor's**: ``Post.save()`` renders the body through the sanitizer and
-  its signals refresh the search index, the sidebar and (after commit) the related posts.
+  its signals refresh the sidebar and (after commit) the related posts: one rebuild after a large
+  import (``related.signals``). Their categories and tags go straight to the link tables, a new
+  post's with those of the other posts of its batch, and the search index is written per batch.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.db.models.signals import m2m_changed, post_save
 from django.urls import reverse
 from django.utils import timezone
@@ -428,6 +432,12 @@ class WordPressImport:
             self.attachment_paths[path] = item.wp_id
 
     def _import(self) -> None:
+        # On a first import nothing is looked up: only the items this run writes can be found.
+        self.kinds_imported = set(ImportedItem.objects.values_list("kind", flat=True).distinct())
+        self.keys_written: set[tuple[str, str]] = set()
+        # Rows of the posts created since the last batch, written with the batch.
+        self.batch_links: list = []
+        self.batch_dates: dict[int, datetime.datetime] = {}
         with self._search_in_batches():
             self._read_all()
 
@@ -451,6 +461,7 @@ class WordPressImport:
                 signal.connect(receiver, sender=sender, dispatch_uid=uid)
 
     def _index_now(self) -> None:
+        self._write_batch()
         if self.to_index:
             search_index_update(post_ids=self.to_index)
             self.to_index = set()
@@ -475,6 +486,7 @@ class WordPressImport:
         if self.extras is not None:
             from wordpress.extras import SideFile
 
+            self._write_batch()
             SideFile(self, self.extras).apply()
 
     def _in_savepoint(self, kind: str, label: str, function, *args):
@@ -855,7 +867,7 @@ class WordPressImport:
             item.post_name, item.status, item.creator, terms, thumbnail, item.password,
             item.link, item.guid,
         )  # fmt: skip
-        imported = ImportedItem.objects.filter(kind=kind, key=key).first()
+        imported = self._imported(kind, key)
         post = Post.objects.filter(pk=imported.object_id).first() if imported else None
         if item.is_sticky:
             self.report.sticky += 1
@@ -938,38 +950,36 @@ class WordPressImport:
 
         post.slug = self._slug(item, post)
         post.save()
-        if outcome == "created" and when is not None:
-            Post.objects.filter(pk=post.pk).update(created_at=when)
         categories = [self._term_for(d, n, t) for d, n, t in terms if d == "category"]
         tags = [self._term_for(d, n, t) for d, n, t in terms if d == "post_tag"]
-        post.categories.set(categories)
-        post.tags.set(tags)
+        links = self._file(post, categories, tags, created=outcome == "created")
         self.to_index.add(post.pk)
         self._addresses(item, post, when)
-        ImportedItem.objects.update_or_create(
-            kind=kind,
-            key=key,
-            defaults={
-                "object_id": post.pk,
-                "digest": digest,
-                "version": post.version,
-                "data": {
-                    "guid": item.guid,
-                    "link": item.link,
-                    "missing_images": len(self.report.missing_files) - missing_before,
-                    "missing": [
-                        [kind_, key_, line]
-                        for (kind_, key_), line in zip(
-                            self.report.missing_keys[missing_before:],
-                            self.report.missing_files[missing_before:],
-                            strict=True,
-                        )
-                    ][:PROBLEMS_SHOWN],
-                    "with_uploads": self.uploads is not None,
-                    "wp_status": item.status,
-                },
-            },
-        )
+        imported = imported or ImportedItem(kind=kind, key=key)
+        imported.object_id = post.pk
+        imported.digest = digest
+        imported.version = post.version
+        imported.data = {
+            "guid": item.guid,
+            "link": item.link,
+            "missing_images": len(self.report.missing_files) - missing_before,
+            "missing": [
+                [kind_, key_, line]
+                for (kind_, key_), line in zip(
+                    self.report.missing_keys[missing_before:],
+                    self.report.missing_files[missing_before:],
+                    strict=True,
+                )
+            ][:PROBLEMS_SHOWN],
+            "with_uploads": self.uploads is not None,
+            "wp_status": item.status,
+        }
+        imported.save()
+        self.keys_written.add((kind, key))
+        # Last, once nothing of the post can fail: a post rolled back leaves no row behind.
+        self.batch_links += links
+        if outcome == "created" and when is not None:
+            self.batch_dates[post.pk] = when
         self.report.count(kind, outcome)
 
     def _still_missing(self, data: dict, label: str) -> None:
@@ -981,6 +991,57 @@ class WordPressImport:
             return
         for kind, key, line in listed:
             self._missing(line, kind, key)
+
+    def _write_batch(self) -> None:
+        """The category and tag links of the posts created since the last batch (one insert
+        per table) and their WordPress dates of creation (one update)."""
+        by_model: dict[type, list] = {}
+        for row in self.batch_links:
+            by_model.setdefault(type(row), []).append(row)
+        for model, rows in by_model.items():
+            model.objects.bulk_create(rows, batch_size=500)
+        if self.batch_dates:
+            Post.objects.filter(pk__in=list(self.batch_dates)).update(
+                created_at=Case(
+                    *(When(pk=pk, then=Value(when)) for pk, when in self.batch_dates.items()),
+                    output_field=Post._meta.get_field("created_at"),
+                )
+            )
+        self.batch_links, self.batch_dates = [], {}
+
+    def _imported(self, kind: str, key: str) -> ImportedItem | None:
+        """The record of an item imported before, without a query when there can be none."""
+        if kind not in self.kinds_imported and (kind, key) not in self.keys_written:
+            return None
+        return ImportedItem.objects.filter(kind=kind, key=key).first()
+
+    def _file(self, post: Post, categories: list, tags: list, *, created: bool) -> list:
+        """The post's categories and tags, written to the link tables directly rather than
+        through ``set()``, whose signals would each stamp the post and refresh it: the run
+        indexes the post for search, the post's save has stamped its card and collected its
+        related-posts refresh (which reads the links after commit), and the page cache moves
+        when the run ends. A new post's links are returned, to be written with the batch (before
+        its search entry); an existing post's are changed at once."""
+        links, tagged = Post.categories.through, Post.tags.through
+        post_type = ContentType.objects.get_for_model(Post)
+        new_links = [links(post_id=post.pk, category_id=pk) for pk in {c.pk for c in categories}]
+        new_tagged = [
+            tagged(content_type=post_type, object_id=post.pk, tag_id=pk)
+            for pk in {tag.pk for tag in tags}
+        ]
+        if created:
+            return new_links + new_tagged
+        for model, rows, filters, column in (
+            (links, new_links, {"post": post}, "category_id"),
+            (tagged, new_tagged, {"content_type": post_type, "object_id": post.pk}, "tag_id"),
+        ):
+            mine = model.objects.filter(**filters)
+            current = set(mine.values_list(column, flat=True))
+            wanted = {getattr(row, column) for row in rows}
+            if current - wanted:
+                mine.filter(**{f"{column}__in": current - wanted}).delete()
+            model.objects.bulk_create([row for row in rows if getattr(row, column) not in current])
+        return []
 
     def _slug(self, item: wxr.Item, post: Post) -> str:
         """WordPress's slug kept exactly, so ``/<year>/<month>/<slug>/`` still answers; a slug
